@@ -1,0 +1,1 @@
+"""Keys, encryption and (later) roles, audit and redaction."""

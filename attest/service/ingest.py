@@ -1,0 +1,79 @@
+"""Ingest a batch of files: read, extract, store, one transaction per document."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from attest.archive import Archive
+from attest.errors import UnreadableFile
+from attest.extract import extract, extract_many
+from attest.ingest.pipeline import FileResult, IngestReport, Progress, expand_paths, read_file
+from attest.model.document import ReadDocument
+
+# Below this many documents a second process costs more (model load) than it saves.
+PARALLEL_MIN_DOCS = 24
+CHUNK = 128
+
+
+def interchange(doc: ReadDocument) -> dict:
+    """The CONVENTIONS-shaped extraction of one read document (``attest extract``)."""
+    result = extract(doc.clean_text).to_interchange()
+    result["boilerplate_lines"] = list(doc.boilerplate)
+    return result
+
+
+def _processes(n_docs: int, requested: int | None) -> int:
+    if requested:
+        return max(1, requested)
+    return min(2, os.cpu_count() or 1) if n_docs >= PARALLEL_MIN_DOCS else 1
+
+
+def ingest_paths(
+    archive: Archive,
+    paths: Iterable[str | Path],
+    *,
+    progress: Progress | None = None,
+    processes: int | None = None,
+) -> IngestReport:
+    """Ingest files and folders; every file gets a result, failures included."""
+    files = list(expand_paths(paths))
+    report = IngestReport()
+    n_proc = _processes(len(files), processes)
+
+    def done(result: FileResult) -> None:
+        report.results.append(result)
+        if progress:
+            progress(result)
+
+    for start in range(0, len(files), CHUNK):
+        ready: list[tuple[Path, ReadDocument]] = []
+        seen: dict[str, str] = {}
+        for path in files[start : start + CHUNK]:
+            try:
+                doc = read_file(path)
+            except UnreadableFile as exc:
+                done(FileResult(str(path), "failed", message=exc.reason))
+                continue
+            existing = archive.documents.find_by_sha256(doc.sha256)
+            if existing is not None:
+                done(FileResult(str(path), "duplicate", existing, f"already stored as document {existing}"))
+            elif doc.sha256 in seen:
+                done(FileResult(str(path), "duplicate", message=f"same bytes as {seen[doc.sha256]}"))
+            else:
+                seen[doc.sha256] = str(path)
+                ready.append((path, doc))
+        if not ready:
+            continue
+        extractions = extract_many([d.clean_text for _, d in ready], n_process=n_proc)
+        for (path, doc), ex in zip(ready, extractions, strict=True):
+            try:
+                with archive.engine.begin() as conn:
+                    doc_id = archive.documents.insert(conn, doc, user=archive.user)
+                    n = archive.proposals.insert_many(conn, doc_id, ex.proposals())
+            except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
+                done(FileResult(str(path), "failed", message=f"could not be stored: {exc}"))
+                continue
+            done(FileResult(str(path), "added", doc_id, proposals=n))
+    return report
