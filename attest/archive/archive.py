@@ -32,17 +32,22 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def upgrade_schema(engine: Engine) -> None:
-    """Bring the schema to the newest migration (a no-op when it is current)."""
+    """Bring the schema to the newest migrations (a no-op when it is current).
+
+    Each area (secure, review, link, ...) keeps its own migration branch off
+    the initial revision, so ``heads`` (plural) applies them all.
+    """
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
 
 
-def schema_revision(engine: Engine) -> str | None:
+def schema_heads(engine: Engine) -> tuple[str, ...]:
+    """The migration revisions the database is at (empty for a blank database)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return tuple(MigrationContext.configure(conn).get_current_heads())
 
 
 class Archive:
@@ -105,14 +110,13 @@ class Archive:
         try:
             with engine.connect() as conn:
                 conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
-            if schema_revision(engine) is None:
+            if not schema_heads(engine):
                 raise NotAnArchive(f"{path / DB_NAME} holds no attest schema")
             upgrade_schema(engine)
         except DatabaseError as exc:
             engine.dispose()
             raise NotAnArchive(
-                f"{path / DB_NAME} is damaged or was not made with this key ring "
-                f"({str(exc.orig).strip()})"
+                f"{path / DB_NAME} is damaged or was not made with this key ring ({str(exc.orig).strip()})"
             ) from exc
         return cls(engine, user=slot_user, location=str(path))
 

@@ -33,7 +33,5 @@ def open_archive(ctx: typer.Context) -> Archive:
     """The archive chosen by ``--archive`` or ATTEST_ARCHIVE, unlocked."""
     state: CliState = ctx.obj
     if not state.archive_path:
-        raise UsageError(
-            "no archive chosen: give --archive PATH before the command or set ATTEST_ARCHIVE"
-        )
+        raise UsageError("no archive chosen: give --archive PATH before the command or set ATTEST_ARCHIVE")
     return Archive.open(state.archive_path, passphrase(), user=state.user)

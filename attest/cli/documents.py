@@ -106,8 +106,15 @@ def list_documents(
             "Documents",
             ["id", "title", "type", "published", "status", "proposals", "sha256"],
             [
-                [r["id"], short(r["title"], 50), r["media_type"], r["published"], r["status"],
-                 r["proposals"], r["sha256"][:12]]
+                [
+                    r["id"],
+                    short(r["title"], 50),
+                    r["media_type"],
+                    r["published"],
+                    r["status"],
+                    r["proposals"],
+                    r["sha256"][:12],
+                ]
                 for r in rows
             ],
         )  # fmt: skip
@@ -170,25 +177,43 @@ def summary(ctx: typer.Context) -> None:
         table(
             "Claims",
             ["doc", "speaker", "via", "cue", "content"],
-            [[p["document_id"], p["data"].get("speaker"), p["data"].get("via"),
-              p["data"].get("cue"), short(p["text"], 60)] for p in overview.get("claim", [])],
+            [
+                [
+                    p["document_id"],
+                    p["data"].get("speaker"),
+                    p["data"].get("via"),
+                    p["data"].get("cue"),
+                    short(p["text"], 60),
+                ]
+                for p in overview.get("claim", [])
+            ],
         )  # fmt: skip
     )
     console.print(
         table(
             "Incidents",
             ["doc", "type", "victims", "place", "facility", "date"],
-            [[p["document_id"], p["data"].get("type"), _victims(p["data"]),
-              p["data"].get("place"), p["data"].get("facility"), p["data"].get("date")]
-             for p in overview.get("incident", [])],
+            [
+                [
+                    p["document_id"],
+                    p["data"].get("type"),
+                    _victims(p["data"]),
+                    p["data"].get("place"),
+                    p["data"].get("facility"),
+                    p["data"].get("date"),
+                ]
+                for p in overview.get("incident", [])
+            ],
         )  # fmt: skip
     )
     console.print(
         table(
             "Amounts",
             ["doc", "text", "value", "currency"],
-            [[p["document_id"], p["text"], p["data"].get("value"), p["data"].get("currency")]
-             for p in overview.get("amount", [])],
+            [
+                [p["document_id"], p["text"], p["data"].get("value"), p["data"].get("currency")]
+                for p in overview.get("amount", [])
+            ],
         )  # fmt: skip
     )
 

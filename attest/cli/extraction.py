@@ -27,23 +27,21 @@ def extract(
     if as_json or state.as_json:
         print_json(result)
         return
-    console.print(
-        table("Persons", ["name", "role", "aliases"],
-              [[p["name"], p.get("role"), ", ".join(p.get("aliases") or [])] for p in result["persons"]])
-    )  # fmt: skip
-    console.print(table("Organizations", ["name"], [[o] for o in result["organizations"]]))
-    console.print(table("Places", ["name", "kind"], [[p["name"], p.get("kind")] for p in result["places"]]))
-    console.print(
-        table("Claims", ["speaker", "via", "cue", "starts"],
-              [[c.get("speaker"), c.get("via"), c.get("cue"), short(c.get("quote_start"), 60)]
-               for c in result["claims"]])
-    )  # fmt: skip
-    console.print(
-        table("Incidents", ["type", "place", "facility", "date"],
-              [[i.get("type"), i.get("place"), i.get("facility"), i.get("date")] for i in result["incidents"]])
-    )  # fmt: skip
-    console.print(
-        table("Amounts", ["text", "value", "currency"],
-              [[a.get("text"), a.get("value"), a.get("currency")] for a in result["amounts"]])
-    )  # fmt: skip
-    console.print(table("Boilerplate removed", ["line"], [[b] for b in result["boilerplate_lines"]]))
+    sections = [
+        ("Persons", ["name", "role", "aliases"],
+         [[p["name"], p.get("role"), ", ".join(p.get("aliases") or [])] for p in result["persons"]]),
+        ("Organizations", ["name"], [[o] for o in result["organizations"]]),
+        ("Places", ["name", "kind"], [[p["name"], p.get("kind")] for p in result["places"]]),
+        ("Facilities", ["name", "kind", "place"],
+         [[f["name"], f.get("kind"), f.get("place")] for f in result["facilities"]]),
+        ("Claims", ["speaker", "via", "cue", "starts"],
+         [[c.get("speaker"), c.get("via"), c.get("cue"), short(c.get("quote_start"), 60)]
+          for c in result["claims"]]),
+        ("Incidents", ["type", "place", "facility", "date"],
+         [[i.get("type"), i.get("place"), i.get("facility"), i.get("date")] for i in result["incidents"]]),
+        ("Amounts", ["text", "value", "currency"],
+         [[a.get("text"), a.get("value"), a.get("currency")] for a in result["amounts"]]),
+        ("Boilerplate removed", ["line"], [[b] for b in result["boilerplate_lines"]]),
+    ]  # fmt: skip
+    for title, columns, rows in sections:
+        console.print(table(title, columns, rows))

@@ -21,9 +21,7 @@ _DATA = Path(__file__).parent / "data" / "boilerplate.yaml"
 @lru_cache(maxsize=1)
 def _rules() -> tuple[int, list[tuple[str, re.Pattern[str]]]]:
     spec = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
-    rules = [
-        (p["name"], re.compile(rf"(?:{p['regex']})", re.IGNORECASE)) for p in spec["patterns"]
-    ]
+    rules = [(p["name"], re.compile(rf"(?:{p['regex']})", re.IGNORECASE)) for p in spec["patterns"]]
     return int(spec["max_words"]), rules
 
 

@@ -32,7 +32,7 @@ class MarkdownReader:
             try:
                 loaded = yaml.safe_load(match.group(1))
             except yaml.YAMLError as exc:
-                raise UnreadableFile(name, f"malformed front matter ({exc.__class__.__name__})")
+                raise UnreadableFile(name, f"malformed front matter ({exc.__class__.__name__})") from exc
             meta = loaded if isinstance(loaded, dict) else {}
             source = source[match.end() :]
         tree = lxml_html.fromstring(f"<div>{_md.render(source)}</div>")

@@ -67,9 +67,7 @@ def reader_for(name: str, data: bytes) -> Reader:
             if reader.sniff(data):
                 return reader
     shown = suffix or "(no suffix)"
-    raise UnreadableFile(
-        name, f"unsupported file type {shown}; supported: {', '.join(supported_suffixes())}"
-    )
+    raise UnreadableFile(name, f"unsupported file type {shown}; supported: {', '.join(supported_suffixes())}")
 
 
 _loaded = False

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from attest.archive import Archive
 from attest.errors import UnreadableFile
 from attest.extract import extract, extract_many
-from attest.ingest.pipeline import FileResult, IngestReport, Progress, expand_paths, read_file
+from attest.ingest.pipeline import (
+    FileResult,
+    IngestReport,
+    Progress,
+    expand_paths,
+    read_bytes,
+    read_file,
+)
 from attest.model.document import ReadDocument
 
 # Below this many documents a second process costs more (model load) than it saves.
@@ -39,20 +46,41 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest files and folders; every file gets a result, failures included."""
     files = list(expand_paths(paths))
+    return _ingest(archive, [(str(p), lambda p=p: read_file(p)) for p in files], progress, processes)
+
+
+def ingest_uploads(
+    archive: Archive,
+    uploads: Iterable[tuple[str, bytes]],
+    *,
+    progress: Progress | None = None,
+    processes: int | None = None,
+) -> IngestReport:
+    """Ingest (file name, bytes) pairs, e.g. from a web upload; same rules as files."""
+    items = [(name, lambda n=name, d=data: read_bytes(d, n)) for name, data in uploads]
+    return _ingest(archive, items, progress, processes)
+
+
+def _ingest(
+    archive: Archive,
+    items: list[tuple[str, Callable[[], ReadDocument]]],
+    progress: Progress | None,
+    processes: int | None,
+) -> IngestReport:
     report = IngestReport()
-    n_proc = _processes(len(files), processes)
+    n_proc = _processes(len(items), processes)
 
     def done(result: FileResult) -> None:
         report.results.append(result)
         if progress:
             progress(result)
 
-    for start in range(0, len(files), CHUNK):
-        ready: list[tuple[Path, ReadDocument]] = []
+    for start in range(0, len(items), CHUNK):
+        ready: list[tuple[str, ReadDocument]] = []
         seen: dict[str, str] = {}
-        for path in files[start : start + CHUNK]:
+        for path, read in items[start : start + CHUNK]:
             try:
-                doc = read_file(path)
+                doc = read()
             except UnreadableFile as exc:
                 done(FileResult(str(path), "failed", message=exc.reason))
                 continue

@@ -28,9 +28,7 @@ def upgrade() -> None:
     op.create_table(
         "documents",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column(
-            "sha256", sa.String(64), sa.ForeignKey("originals.sha256"), nullable=False, unique=True
-        ),
+        sa.Column("sha256", sa.String(64), sa.ForeignKey("originals.sha256"), nullable=False, unique=True),
         sa.Column("filename", sa.Text, nullable=False),
         sa.Column("media_type", sa.String(64), nullable=False),
         sa.Column("title", sa.Text),
