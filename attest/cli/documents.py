@@ -168,7 +168,7 @@ def summary(ctx: typer.Context) -> None:
         print_json(overview)
         return
     entity_rows = [
-        [p["document_id"], p["kind"], p["text"], p["label"]]
+        [p["document_id"], p["kind"], _name(p), p["label"]]
         for kind in ENTITY_KINDS
         for p in overview.get(kind, [])
     ]
@@ -216,6 +216,15 @@ def summary(ctx: typer.Context) -> None:
             ],
         )  # fmt: skip
     )
+
+
+def _name(proposal: dict) -> str:
+    """The entity's name as extracted (the span may be a whole sentence)."""
+    data = proposal["data"]
+    name = data.get("name") if isinstance(data, dict) else None
+    if isinstance(data, dict) and data.get("count") and data.get("group"):
+        name = f"{data['count']} {data['group']}"
+    return str(name or proposal["text"])
 
 
 def _victims(data: dict) -> str:
