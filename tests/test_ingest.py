@@ -125,3 +125,8 @@ def test_expand_paths_recurses_and_skips_hidden(tmp_path: Path) -> None:
     (tmp_path / ".git" / "config").write_text("z")
     found = [p.relative_to(tmp_path).as_posix() for p in expand_paths([tmp_path])]
     assert found == ["a.txt", "sub/deeper/b.md"]
+
+
+def test_dateline_with_separators_is_text_but_menu_is_noise() -> None:
+    assert noise_rule("Daily Courier | World | 3 March 2022") is None
+    assert noise_rule("News | World | Opinion | Video") == "navigation"

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 _DATA = Path(__file__).parent / "data" / "boilerplate.yaml"
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
 @lru_cache(maxsize=1)
@@ -35,8 +36,8 @@ def noise_rule(line: str) -> str | None:
         return None
     for name, pattern in rules:
         if pattern.fullmatch(stripped):
-            if name == "navigation" and re.search(r"[.!?]\s", stripped):
-                continue  # sentences with a pipe in them are text, not menus
+            if name == "navigation" and (re.search(r"[.!?]\s", stripped) or _YEAR.search(stripped)):
+                continue  # sentences and datelines ("Outlet | World | 2 May 2021") are text
             return name
     return None
 
