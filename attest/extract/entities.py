@@ -1,0 +1,300 @@
+"""Named people, organisations, places and facilities, from spaCy's NER.
+
+The small English model is fast but noisy on this domain: it calls "Uyghur"
+an organisation, "Kazakhs" a place and "Sydney Town Hall" an organisation.
+So each NER span passes through word-list checks (``data/people.yaml``,
+``data/organizations.yaml``, ``data/facilities.yaml``) that re-label or drop
+it, and mentions that repeat a known name ("Erdogan" after "Recep Tayyip
+Erdogan") become aliases of one entity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from attest.extract import places, vocab
+from attest.extract.nlp import sentence_of
+
+_STRIP_LEFT = {"the", "a", "an"}
+
+
+@dataclass
+class Mention:
+    """One span of the text naming an entity."""
+
+    kind: str  # person, organization, place, facility
+    text: str
+    start: int  # character offsets in the clean text
+    end: int
+    tok_start: int  # token offsets in the Doc
+    tok_end: int
+    entity: Entity | None = None
+
+
+@dataclass
+class Entity:
+    """One named thing of a document, with every mention of it."""
+
+    kind: str
+    name: str
+    mentions: list[Mention] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    label: str | None = None  # role of a person, kind of a place or facility
+    info: dict = field(default_factory=dict)  # extra interchange keys
+    why: str = ""
+
+    @property
+    def start(self) -> int:
+        return self.mentions[0].start if self.mentions else 0
+
+    @property
+    def end(self) -> int:
+        return self.mentions[0].end if self.mentions else 0
+
+
+def _clean_span(span: Span) -> Span:
+    """Drop a leading article and a trailing possessive or punctuation."""
+    doc = span.doc
+    start, end = span.start, span.end
+    while start < end and doc[start].lower_ in _STRIP_LEFT:
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct
+                           or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end]
+
+
+def is_demonym(text: str) -> bool:
+    """True for nationalities, ethnic groups and faiths ("Uyghur", "Kazakhs")."""
+    demonyms = vocab.words("people", "demonyms")
+    low = text.lower().strip()
+    if low in demonyms:
+        return True
+    return all(w in demonyms for w in low.split())
+
+
+def _last_word(span: Span) -> str:
+    return span[-1].text if len(span) else ""
+
+
+def _extend_org(span: Span) -> Span:
+    """'Time' + 'magazine' -> 'Time magazine'; 'X' + '(ABC)' -> 'X (ABC)'."""
+    doc = span.doc
+    end = span.end
+    suffixes = vocab.words("organizations", "outlet_suffixes")
+    if end < len(doc) and doc[end].lower_ in suffixes:
+        end += 1
+    if (end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")"
+            and doc[end + 1].text[:1].isupper() and len(doc[end + 1].text) <= 8):
+        end += 3
+    return doc[span.start:end]
+
+
+def _extend_place(span: Span) -> Span:
+    """'Wuhou' + 'District' -> 'Wuhou District' when the tagger stops short."""
+    doc = span.doc
+    end = span.end
+    if end < len(doc) and places.kind_by_suffix(f"{span.text} {doc[end].text}"):
+        end += 1
+    return doc[span.start:end]
+
+
+def _people_tagged_as_organizations(mentions: list[Mention]) -> list[Mention]:
+    """An 'organisation' ending in a word the text uses as a person's name, with no
+    organisation word in it, is that person ("Kassym-Jomart Tokayev" ... "Tokayev")."""
+    surnames = {m.text.split()[-1] for m in mentions if m.kind == "person"}
+    heads = set(vocab.load("organizations")["heads"])
+    for m in mentions:
+        words = m.text.split()
+        if (m.kind == "organization" and len(words) > 1 and words[-1] in surnames
+                and not heads & set(words)):
+            m.kind = "person"
+    return mentions
+
+
+def classify(span: Span) -> str | None:
+    """The kind of an NER span after the domain checks, or None to drop it."""
+    label = span.label_
+    text = span.text
+    if not any(c.isupper() for c in text) or is_demonym(text):
+        return None
+    last = _last_word(span)
+    org_heads = vocab.load("organizations")["heads"]
+    fac_heads = vocab.load("facilities")["named_heads"]
+    if label == "PERSON":
+        return "person"
+    if label in ("ORG", "FAC", "GPE", "LOC"):
+        if text.lower() in vocab.words("organizations", "generic"):
+            return None
+        if places.kind_by_suffix(text) == "street":
+            return "place"
+        if last in fac_heads and label != "GPE":
+            return "facility"
+        if label == "ORG":
+            return "organization"
+        if last in org_heads:
+            return "organization"
+        if label == "FAC":
+            return "place" if places.lookup(text) else "facility"
+        return "place"
+    return None
+
+
+def find_mentions(doc: Doc) -> list[Mention]:
+    """Mentions of named entities, in text order, with their kind."""
+    out: list[Mention] = []
+    for ent in doc.ents:
+        kind = classify(ent)
+        if kind is None:
+            continue
+        span = _clean_span(ent)
+        if kind == "organization":
+            span = _extend_org(span)
+        elif kind == "place":
+            span = _extend_place(span)
+        if not len(span):
+            continue
+        out.append(Mention(kind, span.text, span.start_char, span.end_char, span.start,
+                           span.end))
+    out = _people_tagged_as_organizations(out)
+    out = _add_named_organizations(doc, out)
+    out.extend(_places_inside_facilities(doc, out))
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _add_named_organizations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Capitalised names ending in an organisation word that NER missed or cut:
+    "China Aid" (tagged as the place "China"), "Bitter Winter Watch"."""
+    heads = set(vocab.load("organizations")["heads"])
+    taken = {i: m for m in mentions for i in range(m.tok_start, m.tok_end)}
+    out = list(mentions)
+    for tok in doc:
+        if tok.text not in heads or tok.pos_ not in ("PROPN", "NOUN") or tok.is_sent_start:
+            continue
+        lo = tok.i
+        first = sentence_of(tok).start
+        while (lo - 1 >= first and doc[lo - 1].pos_ == "PROPN"
+               and doc[lo - 1].text[:1].isupper() and not doc[lo - 1].is_sent_start
+               and doc[lo - 1].tag_ != "POS"):
+            lo -= 1
+        if lo - 1 >= first and doc[lo - 1].is_sent_start and doc[lo - 1].pos_ == "PROPN":
+            lo -= 1
+        if lo == tok.i:
+            continue
+        inner = {id(taken[i]): taken[i] for i in range(lo, tok.i + 1) if i in taken}
+        if any(m.kind == "organization" or m.tok_start < lo or m.tok_end > tok.i + 1
+               for m in inner.values()):
+            continue
+        span = doc[lo:tok.i + 1]
+        if is_demonym(span.text):
+            continue
+        out = [m for m in out if id(m) not in inner]
+        out.append(Mention("organization", span.text, span.start_char, span.end_char,
+                           span.start, span.end))
+    return out
+
+
+def _places_inside_facilities(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """'Sydney Town Hall' also names the city it stands in."""
+    extra = []
+    for m in mentions:
+        if m.kind != "facility" or m.tok_end - m.tok_start < 2:
+            continue
+        for n in range(m.tok_end - m.tok_start - 1, 0, -1):
+            head = doc[m.tok_start:m.tok_start + n]
+            info = places.lookup(head.text)
+            if info is not None and info.kind in ("city", "country", "region", "district"):
+                extra.append(Mention("place", head.text, head.start_char, head.end_char,
+                                     head.start, head.end))
+                break
+    return extra
+
+
+def _norm(s: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", s.lower()).split())
+
+
+def group_mentions(mentions: list[Mention]) -> list[Entity]:
+    """Entities from mentions: one per name, short forms folded into long ones.
+
+    A person mentioned by surname alone ("Erdogan"), even when the tagger
+    called that mention a place, becomes an alias of the full name. An
+    organisation whose name is contained in a longer one ("Time" in "Time
+    magazine") joins it. Places join by gazetteer identity.
+    """
+    persons = [m for m in mentions if m.kind == "person"]
+    full_names = sorted({_norm(m.text) for m in persons}, key=len, reverse=True)
+
+    def person_for(text: str) -> str | None:
+        words = _norm(text).split()
+        if not words:
+            return None
+        for full in full_names:
+            fw = full.split()
+            if len(fw) > len(words) and (fw[-len(words):] == words or fw[:len(words)] == words):
+                return full
+        return None
+
+    entities: dict[tuple[str, str], Entity] = {}
+    order: list[Entity] = []
+
+    def get(kind: str, key: str, name: str) -> Entity:
+        ent = entities.get((kind, key))
+        if ent is None:
+            ent = entities[(kind, key)] = Entity(kind, name)
+            order.append(ent)
+        return ent
+
+    # persons first, so aliases find their full names
+    for m in mentions:
+        full = person_for(m.text) if m.kind in ("person", "place", "organization") else None
+        if m.kind == "person" or (full and len(m.text.split()) == 1):
+            key = full or _norm(m.text)
+            ent = get("person", key, m.text if not full else "")
+            m.kind = "person"
+            m.entity = ent
+            ent.mentions.append(m)
+    for ent in order:
+        texts = [m.text for m in ent.mentions]
+        ent.name = max(texts, key=len)
+        ent.aliases = sorted({t for t in texts if _norm(t) != _norm(ent.name)})
+    orgs = sorted({_norm(m.text) for m in mentions if m.kind == "organization"},
+                  key=len, reverse=True)
+    for m in mentions:
+        if m.kind == "person":
+            continue
+        if m.kind == "organization":
+            n = _norm(m.text)
+            key = next((o for o in orgs if o != n and f" {n} " in f" {o} "), n)
+            ent = get("organization", key, m.text)
+        elif m.kind == "place":
+            kind, info = places.resolve(m.text)
+            key = info.key if info else _norm(m.text)
+            ent = get("place", key, m.text)
+            if not ent.info:
+                ent.label = kind
+                ent.info = _place_info(info)
+        else:
+            ent = get("facility", _norm(m.text), m.text)
+        m.entity = ent
+        ent.mentions.append(m)
+    for ent in order:
+        if ent.kind == "organization":
+            ent.name = max((m.text for m in ent.mentions), key=len)
+        elif ent.kind == "place":
+            names = [m.text for m in ent.mentions]
+            ent.aliases = sorted({t for t in names if t != ent.name})
+    return order
+
+
+def _place_info(info: places.PlaceInfo | None) -> dict:
+    if info is None:
+        return {}
+    out: dict = {"country": info.country, "gazetteer": info.source, "canonical": info.canonical}
+    if info.lat is not None:
+        out["lat"], out["lon"] = info.lat, info.lon
+    return out

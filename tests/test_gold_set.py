@@ -1,0 +1,142 @@
+"""Checks that the hand-annotated gold set in eval/gold/ keeps to CONVENTIONS.md.
+
+The gold files are written by hand, so the mistakes they invite are typing
+mistakes: a quote_start that no longer matches the text after an edit, a role
+outside the vocabulary, an incident pointing at a place that is not listed.
+These tests catch those before the scorer silently under-counts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+GOLD_DIR = Path(__file__).resolve().parent.parent / "eval" / "gold"
+
+FIELDS = {
+    "url",
+    "persons",
+    "organizations",
+    "places",
+    "facilities",
+    "incidents",
+    "claims",
+    "amounts",
+    "boilerplate_lines",
+}
+ROLES = {"victim", "perpetrator", "witness", "source", "activist", "official", "other"}
+PLACE_KINDS = {"country", "region", "city", "district", "street", "other"}
+FACILITY_KINDS = {"detention", "prison", "camp", "psychiatric", "police", "court", "church", "other"}
+INCIDENT_TYPES = {
+    "arbitrary_detention",
+    "torture",
+    "enforced_disappearance",
+    "death_in_custody",
+    "fine_or_extortion",
+    "forced_labour",
+    "surveillance",
+    "destruction_of_property",
+    "protest",
+    "trial",
+    "release",
+    "other",
+}
+
+TEXTS = sorted(GOLD_DIR.glob("*.txt"))
+
+
+def _load(txt: Path) -> tuple[str, dict]:
+    gold_path = txt.with_name(txt.stem + ".gold.json")
+    return txt.read_text(encoding="utf-8"), json.loads(gold_path.read_text(encoding="utf-8"))
+
+
+def test_set_is_complete():
+    assert len(TEXTS) >= 12
+    golds = sorted(GOLD_DIR.glob("*.gold.json"))
+    assert [g.name.removesuffix(".gold.json") for g in golds] == [t.stem for t in TEXTS]
+    for txt in TEXTS:
+        assert re.fullmatch(r"\d{3}_[a-z0-9_]+", txt.stem), txt.name
+
+
+@pytest.mark.parametrize("txt", TEXTS, ids=lambda p: p.stem)
+def test_shape_and_vocabularies(txt: Path):
+    text, gold = _load(txt)
+    assert set(gold) == FIELDS
+    assert gold["url"] == f"gold:{txt.stem}"
+    assert 200 <= len(text.split()) <= 500
+
+    names = set()
+    for person in gold["persons"]:
+        assert set(person) == {"name", "role", "aliases"}
+        assert person["role"] in ROLES, person
+        assert isinstance(person["aliases"], list)
+        for form in [person["name"], *person["aliases"]]:
+            assert form in text, f"person form not in text: {form!r}"
+            names.add(form)
+
+    for org in gold["organizations"]:
+        assert isinstance(org, str) and org in text, org
+    assert len(set(gold["organizations"])) == len(gold["organizations"])
+
+    places = set()
+    for place in gold["places"]:
+        assert set(place) == {"name", "kind"}
+        assert place["kind"] in PLACE_KINDS, place
+        assert place["name"] in text, place
+        places.add(place["name"])
+    assert len(places) == len(gold["places"])
+
+    facilities = set()
+    for fac in gold["facilities"]:
+        assert set(fac) == {"name", "kind", "place"}
+        assert fac["kind"] in FACILITY_KINDS, fac
+        assert fac["name"] in text, fac
+        assert fac["place"] is None or fac["place"] in places, fac
+        facilities.add(fac["name"])
+
+    for inc in gold["incidents"]:
+        assert set(inc) == {"type", "victims", "place", "facility", "date"}
+        assert inc["type"] in INCIDENT_TYPES, inc
+        assert inc["place"] is None or inc["place"] in places, inc
+        assert inc["facility"] is None or inc["facility"] in facilities, inc
+        assert inc["date"] is None or inc["date"] in text, inc
+        assert inc["victims"], inc
+        for victim in inc["victims"]:
+            assert set(victim) == {"name", "count", "group"}
+            if victim["name"] is not None:
+                assert victim["name"] in names, victim
+                assert victim["count"] is None
+            else:
+                assert victim["count"] is None or (isinstance(victim["count"], int) and victim["count"] > 0)
+                assert victim["group"]
+
+
+@pytest.mark.parametrize("txt", TEXTS, ids=lambda p: p.stem)
+def test_claims_point_into_the_text(txt: Path):
+    text, gold = _load(txt)
+    for claim in gold["claims"]:
+        assert set(claim) == {"speaker", "via", "cue", "quote_start"}
+        start = claim["quote_start"]
+        assert start in text, f"quote_start not in text: {start!r}"
+        assert 1 <= len(start.split()) <= 12, start
+        assert claim["cue"] and claim["cue"].lower() in text.lower(), claim
+        assert claim["speaker"] is None or claim["speaker"].strip()
+
+
+@pytest.mark.parametrize("txt", TEXTS, ids=lambda p: p.stem)
+def test_amounts_and_boilerplate(txt: Path):
+    text, gold = _load(txt)
+    for amount in gold["amounts"]:
+        assert set(amount) == {"text", "value", "currency"}
+        assert amount["text"] in text, amount
+        assert isinstance(amount["value"], (int, float)) and amount["value"] > 0
+        assert re.fullmatch(r"[A-Z]{3}", amount["currency"]), amount
+
+    lines = {line.strip() for line in text.splitlines()}
+    boiler = gold["boilerplate_lines"]
+    assert len(set(boiler)) == len(boiler), "boilerplate lines are listed once each"
+    for line in boiler:
+        assert line in lines, f"not a whole line of the text: {line!r}"
