@@ -13,6 +13,7 @@ DEMO_PASSPHRASE ?= demo-passphrase-change-me
 
 $(STAMP): pyproject.toml requirements/constraints.txt requirements/model.txt
 	@test -n "$(PYTHON)" || { echo "error: no python3.11 or python3 on PATH; install Python 3.11"; exit 2; }
+	scripts/install-build-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet pip==25.3
 	$(PY) -m pip install --quiet -c requirements/constraints.txt -e '.[test]'
@@ -28,6 +29,7 @@ demo: $(STAMP)
 	$(VENV)/bin/attest --archive $(DEMO_DIR) summary
 
 test: $(STAMP)
+	scripts/install-browser.sh
 	$(VENV)/bin/ruff check attest tests bench
 	@# pytest exit 5 means no tests were collected: that is a failure, not a pass
 	$(VENV)/bin/python -m pytest -q; status=$$?; \
