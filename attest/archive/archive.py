@@ -16,7 +16,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, insert
 from sqlalchemy.exc import DatabaseError
 
 from attest.archive.documents import DocumentStore
@@ -24,7 +24,12 @@ from attest.archive.engine import make_engine, sqlcipher_url
 from attest.archive.proposals import ProposalStore
 from attest.archive.schema import meta
 from attest.errors import ArchiveExists, ArchiveNotFound, NotAnArchive
-from attest.secure.keys import Keyring, new_data_key
+from attest.secure.audit import AuditLog
+from attest.secure.fields import ProtectedFieldStore
+from attest.secure.keys import DATA, ORIGINALS, Keyring, SessionKeys
+from attest.secure.session import new_keyring, open_engine, register_creator, upgrade_legacy
+from attest.secure.sources import SourceStore
+from attest.secure.users import User, UserStore
 
 DB_NAME = "archive.db"
 KEYRING_NAME = "keyring.json"
@@ -51,14 +56,26 @@ def schema_heads(engine: Engine) -> tuple[str, ...]:
 
 
 class Archive:
-    """An open archive. Parts: ``documents``, ``proposals``."""
+    """An open archive. Parts: ``documents``, ``proposals``, ``users``, ``audit``, ``protected``, ``sources``.
 
-    def __init__(self, engine: Engine, *, user: str, location: str) -> None:
+    ``keys`` are the keys the unlocking user's slot holds (``attest.secure.keys``).
+    """
+
+    def __init__(self, engine: Engine, *, user: str, location: str, keys: SessionKeys | None = None) -> None:
         self.engine = engine
         self.user = user
         self.location = location
-        self.documents = DocumentStore(engine)
+        self.keys = keys or SessionKeys(user, {})
+        self.documents = DocumentStore(engine, originals_key=self.keys.keys.get(ORIGINALS))
         self.proposals = ProposalStore(engine)
+        self.audit = AuditLog(engine)
+        self.users = UserStore(engine, self.audit, self.current_user)
+        self.protected = ProtectedFieldStore(engine, self.audit, self.keys, self.current_user)
+        self.sources = SourceStore(engine, self.audit, self.protected, self.current_user)
+
+    def current_user(self) -> User:
+        """The user who unlocked the archive (read afresh: a role may have changed)."""
+        return self.users.get(self.user)
 
     # -- creating and opening ------------------------------------------------
     @classmethod
@@ -70,10 +87,8 @@ class Archive:
         created_dir = not path.exists()
         path.mkdir(parents=True, exist_ok=True)
         try:
-            keyring = Keyring()
-            data_key = new_data_key()
-            keyring.add_slot(user, passphrase, data_key)
-            engine = make_engine(sqlcipher_url(path / DB_NAME, data_key))
+            keyring, session = new_keyring(user, passphrase)
+            engine = make_engine(sqlcipher_url(path / DB_NAME, session.get(DATA)))
             upgrade_schema(engine)
             with engine.begin() as conn:
                 conn.execute(
@@ -84,6 +99,7 @@ class Archive:
                         {"key": "format", "value": "attest-archive/1"},
                     ],
                 )
+                register_creator(conn, engine, user)
             keyring.save(path / KEYRING_NAME)
         except BaseException:
             if created_dir:
@@ -92,7 +108,7 @@ class Archive:
                 for child in path.iterdir():
                     child.unlink()
             raise
-        return cls(engine, user=user, location=str(path))
+        return cls(engine, user=user, location=str(path), keys=session)
 
     @classmethod
     def open(cls, path: str | Path, passphrase: str, *, user: str | None = None) -> Archive:
@@ -105,11 +121,9 @@ class Archive:
         if not (path / DB_NAME).is_file():
             raise NotAnArchive(f"{path} is not an attest archive (no {DB_NAME} in it)")
         keyring = Keyring.load(path / KEYRING_NAME)
-        slot_user, data_key = keyring.unlock(passphrase, user)
-        engine = make_engine(sqlcipher_url(path / DB_NAME, data_key))
+        session = keyring.unlock(passphrase, user)
+        engine = open_engine(path / DB_NAME, path / KEYRING_NAME, keyring, session)
         try:
-            with engine.connect() as conn:
-                conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
             if not schema_heads(engine):
                 raise NotAnArchive(f"{path / DB_NAME} holds no attest schema")
             upgrade_schema(engine)
@@ -118,7 +132,9 @@ class Archive:
             raise NotAnArchive(
                 f"{path / DB_NAME} is damaged or was not made with this key ring ({str(exc.orig).strip()})"
             ) from exc
-        return cls(engine, user=slot_user, location=str(path))
+        if session.legacy:
+            session = upgrade_legacy(keyring, path / KEYRING_NAME, passphrase, session)
+        return cls(engine, user=session.user, location=str(path), keys=session)
 
     def close(self) -> None:
         self.engine.dispose()

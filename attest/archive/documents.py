@@ -9,15 +9,31 @@ from sqlalchemy import Connection, Engine, func, insert, select
 from attest.archive.schema import documents, originals, proposals
 from attest.errors import UnknownRecord
 from attest.model.document import Document, ReadDocument
+from attest.secure.crypto import is_sealed, seal, unseal
 
 _LIST_COLUMNS = [c for c in documents.c if c.name != "clean_text"]
 
 
 class DocumentStore:
-    """Reads and writes of ``documents`` and ``originals``."""
+    """Reads and writes of ``documents`` and ``originals``.
 
-    def __init__(self, engine: Engine) -> None:
+    Originals are sealed with AES-256-GCM under the archive's originals key (a
+    second layer inside SQLCipher, and the only one on PostgreSQL); without a
+    key (a plain benchmark archive) they are stored as they are.
+    """
+
+    def __init__(self, engine: Engine, originals_key: bytes | None = None) -> None:
         self.engine = engine
+        self._originals_key = originals_key
+
+    def _seal(self, sha256: str, content: bytes) -> bytes:
+        return seal(self._originals_key, content, f"original|{sha256}") if self._originals_key else content
+
+    def open_original(self, sha256: str, stored: bytes) -> bytes:
+        """The original bytes from their stored form (TamperedData when they fail authentication)."""
+        if self._originals_key and is_sealed(stored):
+            return unseal(self._originals_key, stored, f"original|{sha256}")
+        return stored
 
     def find_by_sha256(self, sha256: str, conn: Connection | None = None) -> int | None:
         query = select(documents.c.id).where(documents.c.sha256 == sha256)
@@ -29,7 +45,9 @@ class DocumentStore:
     def insert(self, conn: Connection, doc: ReadDocument, *, user: str) -> int:
         """Insert the original and the document in the caller's transaction."""
         conn.execute(
-            insert(originals).values(sha256=doc.sha256, content=doc.original, size=len(doc.original))
+            insert(originals).values(
+                sha256=doc.sha256, content=self._seal(doc.sha256, doc.original), size=len(doc.original)
+            )
         )
         result = conn.execute(
             insert(documents).values(
@@ -61,14 +79,14 @@ class DocumentStore:
 
     def original(self, doc_id: int) -> bytes:
         with self.engine.connect() as conn:
-            content = conn.execute(
-                select(originals.c.content)
+            row = conn.execute(
+                select(originals.c.sha256, originals.c.content)
                 .join(documents, originals.c.sha256 == documents.c.sha256)
                 .where(documents.c.id == doc_id)
-            ).scalar_one_or_none()
-        if content is None:
+            ).one_or_none()
+        if row is None:
             raise UnknownRecord(f"no document with id {doc_id}")
-        return content
+        return self.open_original(row.sha256, row.content)
 
     def list(self, *, limit: int = 100, offset: int = 0, status: str | None = None) -> list[dict]:
         """Document summaries (no text), newest id last, with proposal counts."""

@@ -11,7 +11,7 @@ import sys
 import click
 import typer
 
-from attest.cli import documents, extraction
+from attest.cli import documents, extraction, publish, secure, web
 from attest.cli.context import CliState
 from attest.cli.render import err_console
 from attest.errors import AttestError
@@ -40,7 +40,10 @@ def _global(
 
 
 documents.register(app)
+secure.register(app)
+publish.register(app)
 extraction.register(app)
+web.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,6 +18,8 @@ from attest.ingest.pipeline import (
     read_file,
 )
 from attest.model.document import ReadDocument
+from attest.secure.roles import require
+from attest.secure.users import User
 
 # Below this many documents a second process costs more (model load) than it saves.
 PARALLEL_MIN_DOCS = 24
@@ -43,10 +45,12 @@ def ingest_paths(
     *,
     progress: Progress | None = None,
     processes: int | None = None,
+    actor: User | None = None,
 ) -> IngestReport:
     """Ingest files and folders; every file gets a result, failures included."""
     files = list(expand_paths(paths))
-    return _ingest(archive, [(str(p), lambda p=p: read_file(p)) for p in files], progress, processes)
+    items = [(str(p), lambda p=p: read_file(p)) for p in files]
+    return _ingest(archive, items, progress, processes, actor)
 
 
 def ingest_uploads(
@@ -55,10 +59,11 @@ def ingest_uploads(
     *,
     progress: Progress | None = None,
     processes: int | None = None,
+    actor: User | None = None,
 ) -> IngestReport:
     """Ingest (file name, bytes) pairs, e.g. from a web upload; same rules as files."""
     items = [(name, lambda n=name, d=data: read_bytes(d, n)) for name, data in uploads]
-    return _ingest(archive, items, progress, processes)
+    return _ingest(archive, items, progress, processes, actor)
 
 
 def _ingest(
@@ -66,7 +71,10 @@ def _ingest(
     items: list[tuple[str, Callable[[], ReadDocument]]],
     progress: Progress | None,
     processes: int | None,
+    actor: User | None = None,
 ) -> IngestReport:
+    acting = actor or archive.current_user()
+    require(acting, "ingest")
     report = IngestReport()
     n_proc = _processes(len(items), processes)
 
@@ -98,10 +106,16 @@ def _ingest(
         for (path, doc), ex in zip(ready, extractions, strict=True):
             try:
                 with archive.engine.begin() as conn:
-                    doc_id = archive.documents.insert(conn, doc, user=archive.user)
+                    doc_id = archive.documents.insert(conn, doc, user=acting.name)
+                    archive.audit.append(
+                        conn, actor=acting.name, action="document.ingest", record_type="document",
+                        record_id=doc_id, after={"sha256": doc.sha256, "filename": doc.filename},
+                    )  # fmt: skip
                     n = archive.proposals.insert_many(conn, doc_id, ex.proposals())
             except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
                 done(FileResult(str(path), "failed", message=f"could not be stored: {exc}"))
                 continue
             done(FileResult(str(path), "added", doc_id, proposals=n))
+    order = {path: i for i, (path, _) in enumerate(items)}
+    report.results.sort(key=lambda r: order.get(r.path, len(order)))  # input order, not finish order
     return report

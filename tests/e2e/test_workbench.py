@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,9 +59,12 @@ def login(page, url: str, name: str) -> None:  # noqa: ANN001
 
 
 def shot(page, name: str) -> None:  # noqa: ANN001
-    if os.environ.get("ATTEST_SCREENSHOTS", "1") != "0":
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+    """Screenshot a page: into docs/screenshots with ATTEST_SCREENSHOTS=1, else a temp folder."""
+    keep = os.environ.get("ATTEST_SCREENSHOTS") == "1"
+    folder = SHOTS if keep else Path(tempfile.gettempdir()) / "attest-shots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+    assert (folder / f"{name}.png").stat().st_size > 1000
 
 
 def card(page, kind: str, status: str = "proposed"):  # noqa: ANN001, ANN201

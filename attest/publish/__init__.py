@@ -1,0 +1,1 @@
+"""Publishing: exports that pass a declarative redaction policy."""
