@@ -1,4 +1,8 @@
-"""Checks that the hand-annotated gold set in eval/gold/ keeps to CONVENTIONS.md.
+"""Checks that the hand-annotated gold sets keep to CONVENTIONS.md.
+
+Two sets are checked the same way: the development set in eval/gold/ and the
+held-out set in eval/heldout/, which the extraction rules were never developed
+against.
 
 The gold files are written by hand, so the mistakes they invite are typing
 mistakes: a quote_start that no longer matches the text after an edit, a role
@@ -14,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
-GOLD_DIR = Path(__file__).resolve().parent.parent / "eval" / "gold"
+EVAL_DIR = Path(__file__).resolve().parent.parent / "eval"
+# folder name -> the least number of reports the set must hold
+GOLD_SETS = {"gold": 12, "heldout": 7}
 
 FIELDS = {
     "url",
@@ -45,7 +51,11 @@ INCIDENT_TYPES = {
     "other",
 }
 
-TEXTS = sorted(GOLD_DIR.glob("*.txt"))
+TEXTS = sorted(txt for name in GOLD_SETS for txt in (EVAL_DIR / name).glob("*.txt"))
+
+
+def _id(txt: Path) -> str:
+    return f"{txt.parent.name}/{txt.stem}"
 
 
 def _load(txt: Path) -> tuple[str, dict]:
@@ -53,15 +63,25 @@ def _load(txt: Path) -> tuple[str, dict]:
     return txt.read_text(encoding="utf-8"), json.loads(gold_path.read_text(encoding="utf-8"))
 
 
-def test_set_is_complete():
-    assert len(TEXTS) >= 12
-    golds = sorted(GOLD_DIR.glob("*.gold.json"))
-    assert [g.name.removesuffix(".gold.json") for g in golds] == [t.stem for t in TEXTS]
-    for txt in TEXTS:
+@pytest.mark.parametrize("name", sorted(GOLD_SETS))
+def test_set_is_complete(name: str):
+    folder = EVAL_DIR / name
+    texts = sorted(folder.glob("*.txt"))
+    assert len(texts) >= GOLD_SETS[name]
+    golds = sorted(folder.glob("*.gold.json"))
+    assert [g.name.removesuffix(".gold.json") for g in golds] == [t.stem for t in texts]
+    for txt in texts:
         assert re.fullmatch(r"\d{3}_[a-z0-9_]+", txt.stem), txt.name
 
 
-@pytest.mark.parametrize("txt", TEXTS, ids=lambda p: p.stem)
+def test_sets_do_not_share_reports():
+    stems = [txt.stem for txt in TEXTS]
+    numbers = [stem[:3] for stem in stems]
+    assert len(set(stems)) == len(stems)
+    assert len(set(numbers)) == len(numbers), "report numbers are unique across the sets"
+
+
+@pytest.mark.parametrize("txt", TEXTS, ids=_id)
 def test_shape_and_vocabularies(txt: Path):
     text, gold = _load(txt)
     assert set(gold) == FIELDS
@@ -114,7 +134,7 @@ def test_shape_and_vocabularies(txt: Path):
                 assert victim["group"]
 
 
-@pytest.mark.parametrize("txt", TEXTS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("txt", TEXTS, ids=_id)
 def test_claims_point_into_the_text(txt: Path):
     text, gold = _load(txt)
     for claim in gold["claims"]:
@@ -126,7 +146,7 @@ def test_claims_point_into_the_text(txt: Path):
         assert claim["speaker"] is None or claim["speaker"].strip()
 
 
-@pytest.mark.parametrize("txt", TEXTS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("txt", TEXTS, ids=_id)
 def test_amounts_and_boilerplate(txt: Path):
     text, gold = _load(txt)
     for amount in gold["amounts"]:
