@@ -9,7 +9,7 @@ DEMO_DIR ?= demo
 # The demo archive's passphrase (a real archive gets its own, typed at a prompt).
 DEMO_PASSPHRASE ?= demo-passphrase-change-me
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test bench bench-quick clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt requirements/model.txt
 	@test -n "$(PYTHON)" || { echo "error: no python3.11 or python3 on PATH; install Python 3.11"; exit 2; }
@@ -35,8 +35,14 @@ test: $(STAMP)
 	$(VENV)/bin/python -m pytest -q; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$status
 
+# Every benchmark in full (slow: 100,000 documents for the web, 1,000,000 records for linkage).
+# Each one also runs alone: `.venv/bin/python bench/NAME.py [--quick]`.
+BENCHES := html_boilerplate extract_throughput encryption_overhead web_latency
 bench: $(STAMP)
-	$(PY) bench/run_all.py
+	@for b in $(BENCHES); do echo "== $$b"; $(PY) bench/$$b.py || exit 1; done
+
+bench-quick: $(STAMP)
+	@for b in $(BENCHES); do echo "== $$b (quick)"; $(PY) bench/$$b.py --quick || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR)
