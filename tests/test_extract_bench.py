@@ -28,3 +28,27 @@ def test_extract_many_keeps_order_with_two_processes() -> None:
     many = extract_many(texts, n_process=2, batch_size=8)
     assert [e.text for e in many] == texts
     assert many[5].to_interchange() == extract(texts[5]).to_interchange()
+
+
+def _chunk_with_pid(texts, batch_size):  # type: ignore[no-untyped-def]
+    import os
+
+    from attest.extract.pipeline import _extract_chunk_impl
+
+    out = _extract_chunk_impl(texts, batch_size)
+    for ex in out:
+        ex.worker_pid = os.getpid()  # type: ignore[attr-defined]
+    return out
+
+
+def test_two_processes_really_share_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batch ingest relies on n_process=2 using two worker processes, not one."""
+    import os
+
+    from attest.extract import extract_many, pipeline
+
+    monkeypatch.setattr(pipeline, "_extract_chunk", _chunk_with_pid)
+    texts = [f"Police detained {n} farmers in Kashgar." for n in range(2, 66)]
+    many = extract_many(texts, n_process=2, batch_size=8)
+    pids = {ex.worker_pid for ex in many}  # type: ignore[attr-defined]
+    assert len(pids) == 2 and os.getpid() not in pids

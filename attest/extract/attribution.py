@@ -23,11 +23,12 @@ subject, a pronoun or "the ministry" (the last organisation), "the report"
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from attest.extract import vocab
+from attest.extract import cases, vocab
 from attest.extract.entities import Mention
 from attest.extract.nlp import sentence_of, text_of
 from attest.extract.quotes import MARKS, Quote, find_quotes, paragraphs
@@ -71,6 +72,13 @@ class _State:
     last_org_speaker: str | None = None
     last_speaker: str | None = None
     last_speaker_kind: str | None = None
+    last_person_speaker: str | None = None
+    last_speaker_at: int = -1
+    para_starts: list[int] = field(default_factory=list)
+
+    def para_start(self, pos: int) -> int:
+        i = bisect.bisect_right(self.para_starts, pos) - 1
+        return self.para_starts[i] if i >= 0 else 0
 
     def last_mention(self, kind: str, before: int) -> Mention | None:
         i = bisect.bisect_left(self.starts, before)
@@ -86,7 +94,8 @@ def find_claims(doc: Doc, mentions: list[Mention]) -> list[Claim]:
     paras = paragraphs(text)
     quotes = find_quotes(text, paras)
     tok_mention = {i: m for m in mentions for i in range(m.tok_start, m.tok_end)}
-    state = _State(doc, mentions, [m.start for m in mentions], tok_mention)
+    state = _State(doc, mentions, [m.start for m in mentions], tok_mention,
+                   para_starts=[a for a, _ in paras])
     cues = vocab.cue_verbs()
     adverbs = vocab.load("cues")["adverbs"]
     by_open = {q.start - 1: q for q in quotes}
@@ -109,12 +118,18 @@ def find_claims(doc: Doc, mentions: list[Mention]) -> list[Claim]:
         claims.append(claim)
         if claim.speaker:
             state.last_speaker, state.last_speaker_kind = claim.speaker, claim.speaker_kind
+            if claim.speaker_kind == "person":
+                state.last_person_speaker, state.last_speaker_at = claim.speaker, claim.cue_start
             if claim.speaker_kind == "organization":
                 state.last_org_speaker = claim.speaker
     _nest(claims)
     claims = _continued_quotes(claims, quotes, paras, text)
     claims.sort(key=lambda c: c.start)
     _nest(claims)
+    teller = cases.narrator(doc, mentions)
+    for c in claims:  # "I believe" in a testimony is its teller's
+        if c.speaker_kind == "self" and c.speaker is None and teller:
+            c.speaker, c.speaker_kind = teller, "person"
     return claims
 
 
@@ -252,11 +267,13 @@ def _speaker(tok: Token, state: _State) -> tuple[str | None, str | None, str | N
     m = state.tok_mention.get(tok.i)
     if m is not None and m.kind in ("person", "organization"):
         return _entity_name(m), m.kind, None
+    named = _named_apposition(tok, state)
+    if named is not None:  # "their lawyer, Aizhan Bekova, said"
+        return _entity_name(named), named.kind, None
     low = tok.lower_
     if tok.pos_ == "PRON":
         if low in ("he", "she", "him", "her"):
-            p = state.last_mention("person", tok.idx)
-            return (_entity_name(p), "person", None) if p else (None, None, None)
+            return _he_or_she(tok, state)
         if low == "it":
             o = state.last_mention("organization", tok.idx)
             return (_entity_name(o), "organization", None) if o else (None, None, None)
@@ -291,6 +308,42 @@ def _speaker(tok: Token, state: _State) -> tuple[str | None, str | None, str | N
     if not text:
         return None, None, None
     return text, ("group" if tok.tag_ in ("NNS", "NNPS") else "other"), None
+
+
+def _named_apposition(tok: Token, state: _State) -> Mention | None:
+    """The person named beside a descriptive subject: "his wife, Luo Min", "his
+    brother Asylbek", "one of them, a woman named Dawa Lhamo"."""
+    if tok.pos_ not in ("NOUN", "NUM", "PRON") or tok.lower_ in ("he", "she", "they", "it"):
+        return None
+    nxt = state.tok_mention.get(tok.i + 1)
+    if nxt is not None and nxt.kind == "person" and nxt.entity is not None:
+        return nxt
+    for c in tok.children:
+        if c.dep_ == "appos":
+            m = _mention_in(c, state, ("person",))
+            if m is not None:
+                return m
+    return None
+
+
+def _he_or_she(tok: Token, state: _State) -> tuple[str | None, str | None, str | None]:
+    """"he said": the person who spoke last in this paragraph, else the person the
+    previous sentence is about, else the last person named."""
+    doc = tok.doc
+    sent = sentence_of(tok)
+    para_start = state.para_start(tok.idx)
+    if state.last_person_speaker and state.last_speaker_at >= para_start:
+        return state.last_person_speaker, "person", None
+    if sent.start > 0:
+        prev = sentence_of(doc[sent.start - 1])
+        if prev.start_char >= para_start:
+            for t in prev:
+                m = state.tok_mention.get(t.i)
+                if (t.dep_ in ("nsubj", "nsubjpass") and m is not None and m.kind == "person"
+                        and m.entity is not None):
+                    return _entity_name(m), "person", None
+    p = state.last_mention("person", tok.idx)
+    return (_entity_name(p), "person", None) if p else (None, None, None)
 
 
 def _via(tok: Token, cue: vocab.Cue, state: _State) -> str | None:
@@ -328,6 +381,9 @@ def _verb_claim(tok: Token, cue: vocab.Cue, state: _State,
         return None  # "we do not know where he is" attributes nothing
     subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
     passive = next((c for c in tok.children if c.dep_ in ("nsubjpass", "expl")), None)
+    if subj is None and passive is None and cue.kind != "cognition":
+        # "Fearing unrest, officials ..." is the writer's reading of a motive, not a claim
+        subj = _participle_subject(tok)
     if subj is None and passive is None:
         return None
     if subj is None and not any(c.dep_ == "ccomp" for c in tok.children):
@@ -352,6 +408,21 @@ def _verb_claim(tok: Token, cue: vocab.Cue, state: _State,
                  f"cue verb '{tok.lemma_}' with subject '{subj.text if subj else '-'}'")
 
 
+def _participle_subject(tok: Token) -> Token | None:
+    """The speaker of a cue in a participle clause: "X defended the verdict, saying
+    ...", "the group said, adding that ...", "X was quoted as saying ..."."""
+    if tok.tag_ != "VBG":
+        return None
+    head = tok.head
+    if tok.dep_ == "pcomp" and head.lower_ == "as":
+        head = head.head  # "was quoted as saying"
+    elif tok.dep_ not in ("advcl", "xcomp", "conj"):
+        return None
+    if head.pos_ not in ("VERB", "AUX") or head is tok:
+        return None
+    return next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
 def _according_claim(tok: Token, state: _State) -> Claim | None:
     doc = tok.doc
     to = doc[tok.i + 1]
@@ -366,6 +437,18 @@ def _according_claim(tok: Token, state: _State) -> Claim | None:
     sent = sentence_of(tok)
     lo, hi = (head.left_edge.i, head.right_edge.i) if head is not tok else (sent.start,
                                                                            sent.end - 1)
+    tail = [t for t in doc[phrase_hi + 1:sent.end] if not t.is_punct and not t.is_space]
+    first = sent.start
+    while first < phrase_lo and (doc[first].is_punct or doc[first].is_space):
+        first += 1
+    if not tail and first == phrase_lo and sent.start > 0:
+        prev = sentence_of(doc[sent.start - 1])  # the parser split at '...," according'
+        if "\n" not in doc[prev.end - 1].text_with_ws:
+            sent, first = prev, prev.start
+            lo, hi = prev.start, prev.end - 1
+    if not tail and phrase_lo > first and doc[phrase_lo - 1].text in (",", "—", "-", '"'):
+        lo = _after_dateline(doc, sent.start)  # "X happened, according to Y." is all X
+        hi = phrase_lo - 1
     if phrase_lo <= lo:  # "According to X, they were ..." -> after the phrase
         span = _trim(doc, phrase_hi + 1, max(hi, phrase_hi + 1))
     elif phrase_hi >= hi:  # "... they were held, according to X."
@@ -377,6 +460,21 @@ def _according_claim(tok: Token, state: _State) -> Claim | None:
     return Claim(speaker, via, "according to", span[0], span[1], tok.idx,
                  to.idx + len(to.text), "indirect", "speech", speaker_kind, None, 0.75,
                  "'according to' names the source")
+
+
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,[^\n]{0,60}?\s[-–—]\s")
+
+
+def _after_dateline(doc: Doc, start: int) -> int:
+    """The first token after a wire dateline ("ISTANBUL, May 6 (Agency) - ")."""
+    tok = doc[start]
+    m = _DATELINE.match(text_of(doc)[tok.idx:tok.idx + 120])
+    if m is None:
+        return start
+    end = tok.idx + m.end()
+    while start < len(doc) and doc[start].idx < end:
+        start += 1
+    return start
 
 
 def _adverb_claim(tok: Token, kind: str) -> Claim | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from attest.extract import places, vocab
-from attest.extract.nlp import sentence_of
+from attest.extract.nlp import sentence_of, text_of
 
 _STRIP_LEFT = {"the", "a", "an"}
 
@@ -124,8 +124,8 @@ def classify(span: Span) -> str | None:
     last = _last_word(span)
     org_heads = vocab.load("organizations")["heads"]
     fac_heads = vocab.load("facilities")["named_heads"]
-    if label == "PERSON":
-        return "person"
+    if label == "PERSON" or _introduced_as_named(span):
+        return _person_or_not(span)
     if label in ("ORG", "FAC", "GPE", "LOC"):
         if text.lower() in vocab.words("organizations", "generic"):
             return None
@@ -134,6 +134,8 @@ def classify(span: Span) -> str | None:
         if last in fac_heads and label != "GPE":
             return "facility"
         if label == "ORG":
+            if last not in org_heads and _is_place_name(span):
+                return "place"  # "Urumqi", "Aksu" tagged ORG
             return "organization"
         if last in org_heads:
             return "organization"
@@ -141,6 +143,52 @@ def classify(span: Span) -> str | None:
             return "place" if places.lookup(text) else "facility"
         return "place"
     return None
+
+
+_LOCATIVE_BEFORE = {"in", "from", "near", "at", "to", "outside"}
+_SUFFIX_WORDS = {"province", "district", "county", "prefecture", "city", "township",
+                 "village", "region", "subdistrict", "neighbourhood", "neighborhood"}
+
+
+def _person_or_not(span: Span) -> str | None:
+    """The small model tags many names PERSON: keep people, re-label the rest.
+
+    A header label ("Verdict date:") and a deity are dropped; a name ending in
+    an organisation word ("Steppe Dispatch") is an organisation; a name followed
+    by a place word ("Dien Bien province") or a gazetteer place after a
+    locative preposition ("in Shiraz") is a place.
+    """
+    doc = span.doc
+    if span.text.lower() in vocab.words("people", "deities"):
+        return None
+    line_end = next((t.i for t in doc[span.end:span.end + 4] if "\n" in t.text_with_ws), None)
+    after = doc[span.end:line_end if line_end is not None else span.end + 3]
+    if (span.start == 0 or "\n" in doc[span.start - 1].text_with_ws) and any(
+            t.text == ":" for t in after) and all(t.is_lower or t.text == ":" for t in
+                                                   after[:[t.text for t in after].index(":")]):
+        return None  # "Verdict date: 14 March"
+    if _last_word(span) in vocab.load("organizations")["heads"] and len(span) > 1:
+        return "organization"
+    nxt = doc[span.end] if span.end < len(doc) else None
+    if nxt is not None and nxt.lower_ in _SUFFIX_WORDS:
+        return "place"
+    before = doc[span.start - 1] if span.start else None
+    if before is not None and before.lower_ in _LOCATIVE_BEFORE and places.is_well_known(span.text):
+        return "place"
+    return "person"
+
+
+def _is_place_name(span: Span) -> bool:
+    """A gazetteer city, district or region (not a country: "China Aid" is an NGO)."""
+    return len(span) <= 2 and places.is_well_known(span.text)
+
+
+def _introduced_as_named(span: Span) -> bool:
+    """"a woman named X", "a pastor called X": X is a person whatever NER said."""
+    doc = span.doc
+    if span.start < 2 or doc[span.start - 1].lower_ not in ("named", "called"):
+        return False
+    return doc[span.start - 2].lower_ in vocab.words("people", "group_nouns")
 
 
 def find_mentions(doc: Doc) -> list[Mention]:
@@ -160,10 +208,29 @@ def find_mentions(doc: Doc) -> list[Mention]:
         out.append(Mention(kind, span.text, span.start_char, span.end_char, span.start,
                            span.end))
     out = _people_tagged_as_organizations(out)
+    out = _add_header_persons(doc, out)
     out = _add_named_organizations(doc, out)
+    out = _add_agencies(doc, out)
     out.extend(_places_inside_facilities(doc, out))
     out.sort(key=lambda m: m.start)
     return out
+
+
+def _add_header_persons(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """The teller named in a testimony's title and the defendants of a case
+    header are persons, whatever NER said."""
+    from attest.extract.cases import defendant_spans, narrator_span
+
+    text = text_of(doc)
+    found = narrator_span(text)
+    for lo, hi in ([found] if found else []) + defendant_spans(text):
+        span = doc.char_span(lo, hi, alignment_mode="contract")
+        if span is None or not len(span):
+            continue
+        mentions = [m for m in mentions if m.end <= span.start_char or m.start >= span.end_char]
+        mentions.append(Mention("person", span.text, span.start_char, span.end_char,
+                                span.start, span.end))
+    return mentions
 
 
 def _add_named_organizations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -177,10 +244,11 @@ def _add_named_organizations(doc: Doc, mentions: list[Mention]) -> list[Mention]
             continue
         lo = tok.i
         first = sentence_of(tok).start
-        while (lo - 1 >= first and doc[lo - 1].pos_ == "PROPN"
-               and doc[lo - 1].text[:1].isupper() and not doc[lo - 1].is_sent_start
-               and doc[lo - 1].tag_ != "POS"):
-            lo -= 1
+        while lo - 1 >= first and not doc[lo - 1].is_sent_start and (
+                (doc[lo - 1].pos_ == "PROPN" and doc[lo - 1].text[:1].isupper()
+                 and doc[lo - 1].tag_ != "POS")
+                or (doc[lo - 1].tag_ == "POS" and doc[lo - 2].lower_ == "people")):
+            lo -= 1  # "Hotan Intermediate People's Court"
         if lo - 1 >= first and doc[lo - 1].is_sent_start and doc[lo - 1].pos_ == "PROPN":
             lo -= 1
         if lo == tok.i:
@@ -196,6 +264,50 @@ def _add_named_organizations(doc: Doc, mentions: list[Mention]) -> list[Mention]
         out.append(Mention("organization", span.text, span.start_char, span.end_char,
                            span.start, span.end))
     return out
+
+
+def _add_agencies(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """State bodies named by their place in lower case: "Yining municipal
+    government", "Muong Nhe district police department", "China's foreign
+    ministry", "the Chinese consulate in Almaty". The place inside such a name
+    is not a place mention of its own (CONVENTIONS)."""
+    spec = vocab.load("organizations")
+    heads = {h.lower() for h in spec["agency_heads"]}
+    mods = {m.lower() for m in spec["agency_modifiers"]}
+    taken = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
+    out, drop = list(mentions), set()
+    starts = [(m.tok_start, m.tok_end, m) for m in mentions if m.kind == "place"]
+    starts += [(t.i, t.i + 1, None) for t in doc
+               if t.i not in taken and t.text[:1].isupper() and t.i + 1 < len(doc)
+               and doc[t.i + 1].is_lower and (
+                   (is_demonym(t.text) and t.i > 0 and doc[t.i - 1].lower_ == "the")
+                   or (t.pos_ == "PROPN" and places.is_well_known(t.text)))]
+    for lo, hi, place in starts:
+        j = hi + 1 if hi < len(doc) and doc[hi].tag_ == "POS" else hi
+        end = None
+        while j < len(doc) and j - hi <= 4 and doc[j].is_lower:
+            if doc[j].lower_ in heads:
+                end = j + 1
+            elif doc[j].lower_ not in mods:
+                break
+            j += 1
+        if end is None or any(i in taken for i in range(hi, end)):
+            continue
+        head = doc[end - 1]
+        if head.lower_ in ("consulate", "embassy"):
+            if head.dep_ not in ("nsubj", "nsubjpass"):
+                continue  # a consulate is a body when it acts, else a building
+        elif not any(doc[k].lower_ in mods for k in range(hi, end - 1)):
+            continue  # "Shenzhen police", "the Chinese government": generic
+        if doc[end - 1].lower_ in ("consulate", "embassy") and end + 1 < len(doc) and (
+                doc[end].lower_ == "in" and (end + 1) in taken):
+            end = next(m.tok_end for m in mentions if m.tok_start == end + 1)
+        span = doc[lo:end]
+        out.append(Mention("organization", span.text, span.start_char, span.end_char,
+                           lo, end))
+        if place is not None:
+            drop.add(id(place))
+    return [m for m in out if id(m) not in drop]
 
 
 def _places_inside_facilities(doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -229,8 +341,12 @@ def group_mentions(mentions: list[Mention]) -> list[Entity]:
     persons = [m for m in mentions if m.kind == "person"]
     full_names = sorted({_norm(m.text) for m in persons}, key=len, reverse=True)
 
+    titles = vocab.words("people", "titles")
+
     def person_for(text: str) -> str | None:
         words = _norm(text).split()
+        while len(words) > 1 and words[0] in titles:
+            words = words[1:]
         if not words:
             return None
         for full in full_names:
@@ -252,7 +368,8 @@ def group_mentions(mentions: list[Mention]) -> list[Entity]:
     # persons first, so aliases find their full names
     for m in mentions:
         full = person_for(m.text) if m.kind in ("person", "place", "organization") else None
-        if m.kind == "person" or (full and len(m.text.split()) == 1):
+        short = len([w for w in _norm(m.text).split() if w not in titles]) == 1
+        if m.kind == "person" or (full and short):
             key = full or _norm(m.text)
             ent = get("person", key, m.text if not full else "")
             m.kind = "person"

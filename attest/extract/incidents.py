@@ -25,8 +25,8 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from attest.extract import cases, phrases, vocab
 from attest.extract import groups as grp
-from attest.extract import vocab
 from attest.extract.amounts import Amount
 from attest.extract.entities import Entity, Mention
 from attest.extract.nlp import sentence_of, text_of
@@ -43,6 +43,14 @@ _DURATION = re.compile(
 _CUSTODY = {"custody", "detention", "prison", "jail", "camp", "cell", "police"}
 _PRON_PLURAL = {"they", "them", "these", "those"}
 _PRON_SINGULAR = {"he", "him", "she", "her"}
+_UNACCUSATIVE = {"die", "disappear", "vanish", "perish"}
+_PAYERS = {"pay", "deposit", "hand"}  # the one who pays is the victim of the demand
+_NOT_PEOPLE = {"year", "month", "week", "day", "hour", "minute", "time", "term", "sentence"}
+_MONEY_BY_NAME = {"fine", "bail", "ransom", "bribe", "extort"}  # money even when no sum is given
+_HYPOTHETICAL = {"would", "could", "should", "might", "'d"}
+_FIRST_PERSON = {"i", "me", "we", "us", "myself"}
+_RELATIVE = {"who", "whom", "that"}
+_PARTITIVE = {"each", "all", "both", "some", "most", "many", "none", "one", "several"}
 _PROTEST_PEOPLE = {"protester", "protesters", "protestor", "protestors", "demonstrator",
                    "demonstrators", "activists", "activist", "crowd", "crowds",
                    "supporters", "marchers"}
@@ -136,6 +144,9 @@ class _Finder:
         self.fac_weak = {w.lower() for w in fac["weak_heads"]}
         self.fac_kinds = vocab.facility_kinds()
         self.place_mentions = [m for m in mentions if m.kind == "place"]
+        self.narrator = cases.narrator(doc, mentions)
+        self.case = cases.case_fields(doc, mentions)
+        self.light_verbs = vocab.words("violations", "types.protest.light_verbs")
 
     # -- triggers -----------------------------------------------------------
 
@@ -151,6 +162,14 @@ class _Finder:
         return lemma
 
     def trigger_type(self, tok: Token) -> str | None:
+        if tok.ent_type_ in ("DATE", "TIME"):  # "on 14 March", not a march
+            return None
+        if any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in tok.children):
+            return None  # "would be released if he confessed"
+        if (tok.dep_ in ("xcomp", "ccomp") and any(c.dep_ == "aux" and c.lower_ == "to"
+                                                   for c in tok.children)
+                and tok.head.lemma_.lower() in vocab.words("violations", "irrealis_heads")):
+            return None  # "called on the authorities to release him"
         lemma = self._verb_lemma(tok)
         if tok.pos_ == "VERB" and lemma in self.verbs:
             typ = self.verbs[lemma]
@@ -176,7 +195,8 @@ class _Finder:
                     label, _, people = grp.describe(subj) if subj is not None else ("", [], None)
                     if people is None or people.lower_ not in _PROTEST_PEOPLE:
                         return None
-            if vt.requires_amount and not self._amount_in(sentence_of(tok)):
+            if (vt.requires_amount and lemma not in _MONEY_BY_NAME
+                    and not self._amount_in(sentence_of(tok))):
                 return None
             if vt.requires_custody and not self._custody_in(sentence_of(tok)):
                 return None
@@ -186,12 +206,30 @@ class _Finder:
                 return None
             typ = self.nouns[lemma]
             vt = self.types[typ]
-            if vt.requires_amount and not self._amount_in(sentence_of(tok)):
+            if (vt.requires_amount and lemma not in _MONEY_BY_NAME
+                    and not self._amount_in(sentence_of(tok))):
                 return None
             if vt.requires_custody and not self._custody_in(sentence_of(tok)):
                 return None
             return typ
         return None
+
+    def _property_site(self, tok: Token, sites: list[Site]) -> list[Site]:
+        """The building a raid or demolition acts on is its facility: "searched six
+        homes of believers", "raided a house church meeting"."""
+        if tok.pos_ != "VERB":
+            return sites
+        words = vocab.words("facilities", "property")
+        for o in tok.children:
+            if o.dep_ in ("dobj", "nsubjpass") and (
+                    o.lemma_.lower() in words or self._facility_head(o)):
+                name = self._np_text(o, with_place=True, with_of=True)
+                place = self.place_in(name)
+                if sites and sites[0].facility is None:
+                    sites[0].facility, sites[0].facility_kind = name, self._facility_kind(name)
+                    return sites
+                return [Site(place, None, name, self._facility_kind(name), set())] + sites
+        return sites
 
     def _has_destination(self, tok: Token) -> bool:
         for c in tok.children:
@@ -217,19 +255,43 @@ class _Finder:
         heads: list[Token] = []
         if tok.pos_ in ("NOUN", "PROPN"):
             for c in tok.children:
-                if c.dep_ == "poss":
+                if c.dep_ == "poss" and not self._is_quantity(c):
                     heads.append(c)
-                if c.dep_ == "prep" and c.lower_ in ("of", "by", "against"):
-                    heads += [o for o in c.children if o.dep_ == "pobj"]
+                preps = ("of", "by", "against", "for") if typ == "fine_or_extortion" else (
+                    "of", "by", "against")
+                if c.dep_ == "prep" and c.lower_ in preps:
+                    heads += [o for o in c.children if o.dep_ == "pobj" and not self._is_quantity(o)]
+            if not heads and tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.light_verbs:
+                heads = [c for c in tok.head.children if c.dep_ == "nsubj"]  # "X held a picket"
+            verb = tok.head.head if tok.dep_ == "pobj" else None
+            if not heads and verb is not None and verb.pos_ == "VERB":
+                # "released on bail of 500 rials": the verb's patient
+                heads = [c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")
+                         and c.i != tok.head.i]
             return self._with_conj(heads)
-        subj_deps = ("nsubj",) if typ == "protest" else ("nsubjpass",)
+        if typ == "protest":
+            subj_deps: tuple[str, ...] = ("nsubj",)
+        elif tok.lemma_.lower() in _UNACCUSATIVE or (
+                typ == "fine_or_extortion" and tok.lemma_.lower() in _PAYERS):
+            # "he died", "she vanished"; "her father paid 8,000 yuan"
+            subj_deps = ("nsubj", "nsubjpass")
+        else:
+            subj_deps = ("nsubjpass",)
         obj_deps = () if typ == "protest" else ("dobj",)
+        if typ == "fine_or_extortion":
+            named = self._person_in_objects(tok)
+            if named:
+                return self._with_conj(named)
+        passive = any(c.dep_ == "auxpass" for c in tok.children)
         node = tok
         while True:
-            found = [c for c in node.children if c.dep_ in subj_deps + obj_deps]
+            found = [c for c in node.children if c.dep_ in subj_deps + obj_deps
+                     and not self._is_quantity(c)]
             if found or node.dep_ != "conj":
                 break
             node = node.head
+            if passive:  # "X went back to Urumqi and was detained"
+                subj_deps = (*subj_deps, "nsubj")
         heads = found
         if typ == "fine_or_extortion" and not heads:
             for c in tok.children:
@@ -237,22 +299,104 @@ class _Finder:
                     heads += [s for s in c.children if s.dep_ == "nsubj"]
                 if c.dep_ == "dative":
                     heads.append(c)
+        if not heads and tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            heads = [tok.head]  # "relatives detained in Xinjiang"
         return self._with_conj(heads)
+
+    def _is_quantity(self, tok: Token) -> bool:
+        """Money or a span of time is never a victim ("fined 10,000 yuan", "5 years")."""
+        if any(a.start <= tok.idx < a.end for a in self.amounts):
+            return True
+        return tok.lemma_.lower() in _NOT_PEOPLE
+
+    def _person_in_objects(self, tok: Token) -> list[Token]:
+        """A named person inside a money object: "fined Mrs Petrova 400,000 rubles"."""
+        out = []
+        for c in tok.children:
+            if c.dep_ in ("dobj", "dative"):
+                for t in c.subtree:
+                    m = self.tok_mention.get(t.i)
+                    if m is not None and m.kind == "person" and t.i == m.tok_end - 1:
+                        out.append(t)
+        return out
+
+    def _defendants(self, v: Victim | None) -> list[Victim]:
+        """"the defendants", "the three" in a case summary are the defendants its
+        header names."""
+        if v is None or v.name is not None or self.case is None:
+            return []
+        named = [m.entity.name for m in self.case.defendants if m.entity is not None]
+        label = (v.group or "").lower()
+        if "defendant" in label or "accused" in label or v.count == len(named):
+            return [Victim(n, None, None, f"person:{n}") for n in dict.fromkeys(named)]
+        return []
+
+    def header_trial(self) -> Incident | None:
+        """The trial a case summary's header describes: defendants, court, date."""
+        case = self.case
+        if case is None:
+            return None
+        names = list(dict.fromkeys(m.entity.name for m in case.defendants if m.entity))
+        inc = Incident("trial", case.start, case.end, "Defendants:",
+                       victims=[Victim(n, None, None, f"person:{n}") for n in names],
+                       facility=case.court, facility_kind="court" if case.court else None,
+                       date=case.date, confidence=0.7, why="case summary header fields")
+        inc.place = (self.place_in(case.court) if case.court else None) or self.context_place(
+            case.start, self.para_of(case.start))
+        return inc
+
+    def _counted_acts(self, tok: Token) -> Victim | None:
+        """A count on the act noun counts its victims: "at least six deaths"."""
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.tag_ != "NNS":
+            return None
+        quantity = [t for c in tok.children if c.dep_ == "nummod" for t in c.subtree]
+        count, _ = grp.parse_count(quantity)
+        if not count:
+            return None
+        group = grp.Group(len(self.groups) + 1, tok.text, count, tok.left_edge.idx,
+                          tok.idx + len(tok.text), frozenset(), False, False, None)
+        self.groups.append(group)
+        return Victim(None, count, group.label, group.key)
 
     @staticmethod
     def _with_conj(heads: list[Token]) -> list[Token]:
-        out = []
+        """Heads with their conjuncts and the people named after them
+        ("three of them, including the chairman, Ma Yousuf", "her husband, X")."""
+        out: list[Token] = []
         for h in heads:
             out.append(h)
             out += [c for c in h.conjuncts if c.i > h.i]
+            for c in h.children:
+                if c.dep_ == "appos" and c.pos_ == "PROPN":
+                    out.append(c)
+                if c.dep_ == "prep" and c.lower_ == "including":
+                    for o in c.children:
+                        if o.dep_ == "pobj":
+                            out.append(o)
+                            out += [a for a in o.children if a.dep_ == "appos"]
+                            out += [x for x in o.conjuncts if x.i > o.i]
         return out
 
     def resolve(self, head: Token) -> tuple[Victim | None, bool, bool]:
         """(victim, anaphoric, specific) for a victim noun head."""
         m = self.tok_mention.get(head.i)
+        if m is not None and m.kind == "organization" and m.entity is not None and _name_like(
+                m.entity.name):
+            # the small model often tags a victim's name ORG; bodies are not detained
+            m.kind = m.entity.kind = "person"
+            m.entity.label = None
         if m is not None and m.kind == "person" and m.entity is not None:
             return Victim(m.entity.name, None, None, f"person:{m.entity.name}"), False, True
         low = head.lower_
+        if low in _RELATIVE and head.head.dep_ == "relcl":  # "sons who have not been heard from"
+            return self.resolve(head.head.head)
+        if low in _FIRST_PERSON and head.pos_ == "PRON":
+            if self.narrator is None:
+                return None, False, False
+            return Victim(self.narrator, None, None, f"person:{self.narrator}"), False, True
+        partitive = self._partitive(head)
+        if partitive is not None:
+            return partitive
         if head.pos_ == "PRON":
             if low in _PRON_PLURAL:
                 local = self._local_antecedent(head)
@@ -260,6 +404,9 @@ class _Finder:
                     return self.resolve(local)
                 v = next((v for v in reversed(self.salient) if v.name is None), None)
             elif low in _PRON_SINGULAR:
+                person = self._subject_person(head)
+                if person is not None:
+                    return self.resolve(person)
                 v = next((v for v in reversed(self.salient) if v.name is not None), None)
             else:
                 v = None
@@ -269,14 +416,25 @@ class _Finder:
                 quantity and people.pos_ in ("NOUN", "PRON") and people.tag_ == "NNS"):
             if not (head.lower_ in vocab.words("people", "vague_counts") and people is head):
                 return None, False, False
+        nxt = self.tok_mention.get(people.i + 1)
+        if people.tag_ == "NN" and nxt is not None and nxt.kind == "person":
+            return self.resolve(doc_tok(people, nxt))  # "my cousin Pema Yangzom"
+        for c in people.children:  # "her husband, X"
+            m = self.tok_mention.get(c.i)
+            if c.dep_ in ("appos", "compound") and m is not None and m.kind == "person":
+                return self.resolve(doc_tok(c, m))
         count, vague = grp.parse_count(quantity)
+        single = False
         if count is None and not vague and people.tag_ == "NN":
-            count = 1  # "a Uyghur imam", "the landlord"
+            count, single = 1, True  # "a Uyghur imam", "the landlord"
         definite = grp.is_definite(people) or grp.is_definite(head)
         words = frozenset(grp._stem(w) for w in label.split()) - {"people", "person"}
         group = None
-        if count is not None:
+        if count is not None and not single:
             group = next((g for g in reversed(self.groups) if g.count == count), None)
+        elif single and definite:
+            group = next((g for g in reversed(self.groups) if g.count == 1 and g.words & words),
+                         None)
         elif definite:
             group = next((g for g in reversed(self.groups) if g.words & words), None)
             if group is None and people.lower_ in ("prisoners", "detainees", "victims",
@@ -291,6 +449,48 @@ class _Finder:
             self.groups.append(group)
         specific = group.count is not None or definite or group.definite
         return Victim(None, group.count, group.label, group.key), False, specific
+
+    def _partitive(self, head: Token) -> tuple[Victim | None, bool, bool] | None:
+        """"each of them" is them; "three of them", "the three" are a counted
+        part of a group already met."""
+        of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+        numeric = head.like_num or head.lower_ in vocab.load("people")["number_words"]
+        if pobj is not None and head.lower_ in _PARTITIVE and not numeric:
+            return self.resolve(pobj)
+        if not numeric or head.lower_ in ("a", "an"):
+            return None
+        bare = pobj is None and not grp.is_people_word(head) and grp.is_definite(head)
+        if not bare and (pobj is None or pobj.pos_ != "PRON" and not grp.is_definite(pobj)):
+            return None
+        count, _ = grp.parse_count([t for t in head.subtree if t.i <= head.i])
+        if count is None:
+            return None
+        whole, ana, _ = self.resolve(pobj) if pobj is not None else (None, False, False)
+        group = next((g for g in reversed(self.groups) if g.count == count), None)
+        if group is None:
+            label = f"{head.text} of {whole.group or whole.name}" if whole else head.text
+            group = grp.Group(len(self.groups) + 1, label, count, head.left_edge.idx,
+                              head.idx + len(head.text), frozenset(), True, False, None)
+            self.groups.append(group)
+        return Victim(None, count, group.label, group.key), False, True  # a new subset
+
+    def _subject_person(self, pron: Token) -> Token | None:
+        """"X told me she had been held": he/she in a clause under a verb whose
+        subject names one person is that person."""
+        t = pron.head
+        for _ in range(3):
+            if t.dep_ not in ("ccomp", "conj", "advcl", "xcomp") or t.head is t:
+                return None
+            t = t.head
+            subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is None:
+                continue
+            names = {self.tok_mention[x.i].entity.name: x for x in subj.subtree  # type: ignore
+                     if x.i in self.tok_mention and self.tok_mention[x.i].kind == "person"
+                     and self.tok_mention[x.i].entity is not None}
+            return next(iter(names.values())) if len(names) == 1 else None
+        return None
 
     def _local_antecedent(self, pron: Token) -> Token | None:
         """The nearest plural people noun earlier in the same sentence."""
@@ -350,6 +550,27 @@ class _Finder:
             return self._facility_kind(self._np_text(tok)) != "other"
         return True
 
+    def facility_name(self, tok: Token) -> str:
+        """The facility's name: what it is "known as" or what people "call" it, else
+        its noun phrase with the place after "in"."""
+        for c in tok.children:
+            if c.dep_ in ("acl", "relcl") and c.lemma_.lower() in ("know", "call", "name"):
+                for x in c.children:
+                    name = None
+                    if x.dep_ == "prep" and x.lower_ == "as":
+                        name = next((o for o in x.children if o.dep_ == "pobj"), None)
+                    elif x.dep_ in ("oprd", "xcomp", "dobj") and x.i > c.i:
+                        name = x
+                    if name is not None:
+                        span = self.doc[name.left_edge.i:name.right_edge.i + 1]
+                        text = span.text.strip("\"'“”‘’ ,")
+                        words = text.split()
+                        if words and words[0].lower() == "the":
+                            text = " ".join(words[1:])
+                        if text[:1].isupper():
+                            return text
+        return self._np_text(tok, with_place=True)
+
     def _facility_kind(self, name: str) -> str:
         low = name.lower()
         for kind, words in self.fac_kinds:
@@ -357,12 +578,18 @@ class _Finder:
                 return kind
         return "other"
 
-    def _np_text(self, head: Token, with_place: bool = False) -> str:
+    def _np_text(self, head: Token, with_place: bool = False, with_of: bool = False) -> str:
         doc = head.doc
         lo = head.left_edge.i
-        while lo < head.i and (doc[lo].dep_ in ("det", "poss", "punct") or doc[lo].is_punct):
+        while lo < head.i and (doc[lo].dep_ in ("det", "poss", "punct", "nummod")
+                               or doc[lo].is_punct or doc[lo].like_num):
             lo += 1
         hi = head.i
+        if with_of:  # "homes of believers", "office of the church"
+            for c in head.rights:
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    hi = c.right_edge.i
+                    head = next((o for o in c.children if o.dep_ == "pobj"), head)
         if with_place:
             for c in head.rights:
                 if c.dep_ == "prep" and c.lower_ == "in":
@@ -387,12 +614,25 @@ class _Finder:
                 root = doc[m.tok_start:m.tok_end].root
                 if self._locative(root):
                     items.append((m.tok_start, m.tok_end, m.kind, m.text, m.entity.label))
+            elif m is not None and m.kind == "organization" and _building(m.text):
+                # "taken to the Medeu district police department", "tried at X Court"
+                seen.update(range(m.tok_start, m.tok_end))
+                if self._locative(doc[m.tok_start:m.tok_end].root):
+                    items.append((m.tok_start, m.tok_end, "facility", m.text,
+                                  self._facility_kind(m.text)))
             elif t.lower_ == "there" and self.last_site is not None:
                 items.append((i, i + 1, "there", "there", None))
-            elif m is None and self._facility_head(t) and self._locative(t):
-                name = self._np_text(t, with_place=True)
+            elif (m is None and self._facility_head(t) and self._locative(t)
+                  and any(c.lower_ == "same" for c in t.children)):
+                if self.last_site is not None:  # "held at the same facility"
+                    items.append((i, i + 1, "there", "there", None))
+            elif m is None and self._facility_head(t) and self._locative(t) and not _bare(t):
+                name = self.facility_name(t)
                 items.append((t.left_edge.i, t.i + 1, "facility", name,
-                              self._facility_kind(name)))
+                              self._facility_kind(self._np_text(t))))
+        starts = [it for it in items if self._is_route_start(it[0], it[1])]
+        if starts and len(starts) < len(items):  # "marched from X to Y": at Y
+            items = [it for it in items if it not in starts]
         sites: list[Site] = []
         for lo, hi, kind, text, sub in sorted(items):
             if kind == "there":
@@ -412,6 +652,10 @@ class _Finder:
             elif site.facility is None:
                 site.facility, site.facility_kind = text, sub or self._facility_kind(text)
         return sites
+
+    def _is_route_start(self, lo: int, hi: int) -> bool:
+        root = self.doc[lo:hi].root
+        return root.dep_ == "pobj" and root.head.lower_ == "from" and root.head.head.pos_ == "VERB"
 
     def _attached(self, lo: int, hi: int, site: Site, text: str) -> bool:
         """Whether a location item belongs to the previous site."""
@@ -476,9 +720,9 @@ class _Finder:
         for tok in self.doc:
             if tok.i in self.tok_mention or not self._facility_head(tok):
                 continue
-            if not self._locative(tok):
+            if not self._locative(tok) or _bare(tok) or any(c.lower_ == "same" for c in tok.children):
                 continue
-            name = self._np_text(tok, with_place=True)
+            name = self.facility_name(tok)
             low = name.lower()
             proper = any(t.pos_ == "PROPN" for t in tok.subtree)
             if tok.tag_ == "NNS" and not proper and " in " not in low:
@@ -532,19 +776,35 @@ class _Finder:
     def candidates(self) -> list[_Candidate]:
         out = []
         for tok in self.doc:
-            typ = self.trigger_type(tok)
-            if typ is None:
-                continue
+            phrase = phrases.phrase_trigger(tok)
+            if phrase is not None:
+                typ, heads = phrase
+            else:
+                found = self.trigger_type(tok)
+                if found is None:
+                    continue
+                typ, heads = found, self.victim_heads(tok, found)
             victims: list[Victim] = []
             anaphoric, specific = False, False
-            for head in self.victim_heads(tok, typ):
+            counted = self._counted_acts(tok)
+            if counted is not None:  # "six deaths in custody"
+                victims.append(counted)
+                specific = True
+            for head in heads:
                 v, ana, spec = self.resolve(head)
-                if v is not None and all(v.key != w.key for w in victims):
-                    victims.append(v)
-                    anaphoric = anaphoric or ana
-                    specific = specific or spec
+                named = self._defendants(v)
+                for one in named or ([v] if v is not None else []):
+                    if all(one.key != w.key for w in victims):
+                        victims.append(one)
+                        anaphoric = anaphoric or (ana and not named)
+                        specific = specific or spec or bool(named)
             local = self.local_tokens(tok)
+            if tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.light_verbs:
+                local |= {i for i in self.local_tokens(tok.head)
+                          if self.doc[i].dep_ != "nsubj"}  # "held a picket outside X"
             sites = self.sites(local)
+            if self.types[typ].property_act and not any(x.facility for x in sites):
+                sites = self._property_site(tok, sites)
             date, duration = self.date_and_duration(tok, local)
             sent = sentence_of(tok)
             inc = Incident(typ, sent.start_char, sent.end_char, tok.text, date=date,
@@ -567,6 +827,42 @@ class _Finder:
         return out
 
 
+def doc_tok(tok: Token, m: Mention) -> Token:
+    """The last token of a mention, which resolves to its entity."""
+    return tok.doc[m.tok_end - 1]
+
+
+_BUILDINGS = ("court", "tribunal", "department", "station", "consulate", "embassy",
+              "headquarters", "prison", "centre", "center")
+
+
+def _building(name: str) -> bool:
+    """An organisation whose name ends in a building word is also a place of custody."""
+    return name.lower().rsplit(" ", 1)[-1] in _BUILDINGS
+
+
+def _court(name: str) -> bool:
+    return name.lower().rsplit(" ", 1)[-1] in ("court", "tribunal")
+
+
+def _name_like(name: str) -> bool:
+    """Two or three capitalised words with no organisation word: a person's name."""
+    words = name.split()
+    heads = {h.lower() for h in vocab.load("organizations")["heads"]}
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() and w.isalpha() for w in words) and (
+        not {w.lower() for w in words} & heads)
+
+
+def _bare(tok: Token) -> bool:
+    """"in prison", "to jail": a bare singular noun is an idiom, not a place."""
+    return tok.tag_ == "NN" and not any(True for _ in tok.lefts) and not any(
+        c.dep_ in ("prep", "acl", "relcl") for c in tok.rights)
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return bool(a and b and (a.lower() in b.lower() or b.lower() in a.lower()))
+
+
 def _compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a.lower() == b.lower()
 
@@ -574,7 +870,8 @@ def _compatible(a: str | None, b: str | None) -> bool:
 def find_incidents(doc: Doc, mentions: list[Mention], amounts: list[Amount]) -> Found:
     """Incidents of one document, with the victim groups and facilities they name."""
     finder = _Finder(doc, mentions, amounts)
-    incidents: list[Incident] = []
+    header = finder.header_trial()
+    incidents: list[Incident] = [header] if header is not None else []
     last_in_para: dict[int, Incident] = {}
     pending_date: dict[str, str] = {}
     for cand in finder.candidates():
@@ -586,6 +883,14 @@ def find_incidents(doc: Doc, mentions: list[Mention], amounts: list[Amount]) -> 
                     pending_date[inc.type] = inc.date
                 continue
             for site in located:
+                same = next((i for i in incidents if i.type == "protest" and (
+                    _same(i.place, site.place) or _same(i.facility, site.facility))), None)
+                if same is not None:  # the headline's rally and the body's march
+                    same.facility = same.facility or site.facility
+                    same.date = same.date or inc.date
+                    same.victims += [v for v in cand.victims
+                                     if v.key not in {w.key for w in same.victims}]
+                    continue
                 one = Incident(**{**inc.__dict__, "victims": list(cand.victims),
                                   "place": site.place, "facility": site.facility,
                                   "facility_kind": site.facility_kind,
@@ -594,9 +899,9 @@ def find_incidents(doc: Doc, mentions: list[Mention], amounts: list[Amount]) -> 
                 one.confidence = 0.7 if cand.victims else 0.5
                 incidents.append(one)
             continue
-        if not cand.victims:
-            continue
         site = next((s for s in cand.sites if s.place or s.facility), None)
+        if not cand.victims and not (finder.types[inc.type].property_act and site):
+            continue
         if site is not None:
             inc.place, inc.facility, inc.facility_kind = (site.place, site.facility,
                                                           site.facility_kind)
@@ -615,6 +920,10 @@ def find_incidents(doc: Doc, mentions: list[Mention], amounts: list[Amount]) -> 
         target = None
         if cand.anaphoric and same:
             target = same[-1]
+        elif not keys:  # a search and a seizure in the same raid are one act
+            target = next((i for i in reversed(same) if not i.victims
+                           and cand.para - finder.para_of(i.start) <= 1
+                           and _compatible(i.place, inc.place)), None)
         else:
             target = next((i for i in reversed(same) if keys & {v.key for v in i.victims}
                            and _compatible(i.facility, inc.facility)
@@ -656,6 +965,14 @@ def _facilities(incidents: list[Incident], mentions: list[Mention]) -> list[Enti
             e.mentions = [Mention("facility", inc.facility, inc.start, inc.end, 0, 0)]
             out[inc.facility.lower()] = e
     for m in mentions:
+        if m.kind == "organization" and m.entity is not None and _court(m.entity.name):
+            key = m.entity.name.lower()  # a court that tries is also where it sits
+            if key not in out:
+                e = Entity("facility", m.entity.name, label="court",
+                           info={"place": next((p.text for p in mentions if p.kind == "place"
+                                                and m.start <= p.start < m.end), None)})
+                e.mentions = [m]
+                out[key] = e
         if m.kind == "facility" and m.entity is not None:
             key = m.entity.name.lower()
             if key in out:

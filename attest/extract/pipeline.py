@@ -59,8 +59,13 @@ def extract(clean_text: str) -> Extraction:
     return extract_doc(get_nlp()(clean_text))
 
 
-def _extract_chunk(texts: Sequence[str], batch_size: int) -> list[Extraction]:
+def _extract_chunk_impl(texts: Sequence[str], batch_size: int) -> list[Extraction]:
     return [extract_doc(doc) for doc in get_nlp().pipe(texts, batch_size=batch_size)]
+
+
+def _extract_chunk(texts: Sequence[str], batch_size: int) -> list[Extraction]:
+    """One worker's share (a module-level name, so the pool can pickle it)."""
+    return _extract_chunk_impl(texts, batch_size)
 
 
 def extract_many(texts: Iterable[str], n_process: int = 1,
@@ -75,5 +80,6 @@ def extract_many(texts: Iterable[str], n_process: int = 1,
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ctx.Pool(n_process) as pool:
-        parts = pool.starmap(_extract_chunk, [(c, batch_size) for c in chunks])
+        # chunksize=1 deals chunks out one at a time, so both workers get work
+        parts = pool.starmap(_extract_chunk, [(c, batch_size) for c in chunks], chunksize=1)
     return [ex for part in parts for ex in part]

@@ -100,6 +100,13 @@ def _suffix_kinds() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
+def is_well_known(name: str) -> bool:
+    """A region, a hand-compiled place or a big city: safe to call a place even when
+    the tagger said organisation or person ("Time" is also a small Norwegian town)."""
+    hit = _index().get(norm(name))
+    return hit is not None and hit[0] in (_REGIONAL, _BIG_CITY, _STATE)
+
+
 def lookup(name: str) -> PlaceInfo | None:
     """The gazetteer entry for ``name``, or None."""
     hit = _index().get(norm(name))
@@ -108,10 +115,17 @@ def lookup(name: str) -> PlaceInfo | None:
 
 def kind_by_suffix(name: str) -> str | None:
     """'Beitun District' -> district, 'Istiklal Street' -> street, else None."""
+    low = name.lower()
     for suffix, kind in _suffix_kinds():
-        if name.endswith(" " + suffix) or name.endswith(" " + suffix + "."):
+        if name.endswith((" " + suffix, " " + suffix + ".")):
             return kind
+        if suffix in _LOWER_OK and low.endswith(" " + suffix.lower()) and name[:1].isupper():
+            return kind  # "Dien Bien province", "Kashgar city"
     return None
+
+
+_LOWER_OK = {"District", "County", "Township", "Village", "Subdistrict", "Province",
+             "Prefecture", "Region", "City", "Neighbourhood", "Neighborhood"}
 
 
 def resolve(name: str) -> tuple[str, PlaceInfo | None]:

@@ -69,6 +69,7 @@ class ViolationType:
     passive_only: frozenset[str]
     requires_amount: bool
     requires_custody: bool
+    property_act: bool = False  # an act on a home or building: no person need be named
 
 
 @lru_cache(maxsize=1)
@@ -85,6 +86,7 @@ def violation_types() -> dict[str, ViolationType]:
             passive_only=frozenset(spec.get("passive_only") or []),
             requires_amount=bool(spec.get("requires_amount")),
             requires_custody=bool(spec.get("requires_custody")),
+            property_act=bool(spec.get("property_act")),
         )
     return out
 
