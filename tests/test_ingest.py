@@ -130,3 +130,29 @@ def test_expand_paths_recurses_and_skips_hidden(tmp_path: Path) -> None:
 def test_dateline_with_separators_is_text_but_menu_is_noise() -> None:
     assert noise_rule("Daily Courier | World | 3 March 2022") is None
     assert noise_rule("News | World | Opinion | Video") == "navigation"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Take action: email your representative about the detained teachers",
+        "Sign our petition for the release of the Almaty protesters",
+        "Follow the Steppe Observer on Telegram",
+        "Download PDF | Print | Share",
+        "Newsletter: five stories on religious freedom, every Monday",
+    ],
+)
+def test_calls_to_action_and_widget_rows_are_noise(line: str) -> None:
+    assert noise_rule(line) is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Relatives said they would follow the case on the court's website until the verdict.",
+        "Police told her to take action against her own son or lose her job.",
+        "The petition, signed by 300 parishioners, was confiscated at the door.",
+    ],
+)
+def test_sentences_near_calls_to_action_are_text(line: str) -> None:
+    assert noise_rule(line) is None
