@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -253,3 +253,60 @@ class SearchOut(BaseModel):
     facets: dict[str, dict[str, int]]
     facets_sampled: bool
     next_offset: int | None
+
+
+# -- overview: the data behind the map, the timeline and the charts -------------------
+class TimelineKind(StrEnum):
+    person = "person"
+    facility = "facility"
+    place = "place"
+
+
+class MapPoint(BaseModel):
+    source: str = Field(description="record (a confirmed place) or proposed (named in a document only)")
+    id: int | None = Field(description="The place record's id; null for a proposed name.")
+    name: str
+    lat: float
+    lon: float
+    country: str | None
+    incidents: int = Field(description="Incidents you may read that happened at this place.")
+    documents: int = Field(description="Documents that name the place.")
+    href: str = Field(description="The page to open: the record, or a search for a proposed name.")
+
+
+class PlacePage(BaseModel):
+    items: list[MapPoint]
+    next_offset: int | None
+    without_coordinates: int = Field(description="Place records you may read that have no coordinates.")
+
+
+class TimelineItem(BaseModel):
+    id: int
+    name: str
+    type: str | None
+    date_text: str | None = Field(description="The date as the report words it.")
+    start: date | None = Field(description="First day of the period the phrase names; null if unparsed.")
+    end: date | None = Field(description="Last day of that period (equal to start for a day).")
+    precision: str | None = Field(description="day, week, month or year")
+    place: str | None
+    facility: str | None
+    href: str
+
+
+class TimelinePage(BaseModel):
+    items: list[TimelineItem] = Field(description="Dated incidents in date order, then the undated ones.")
+    next_offset: int | None
+    dated: int
+    undated: int
+
+
+class Count(BaseModel):
+    label: str
+    count: int
+
+
+class OverviewOut(BaseModel):
+    totals: dict[str, int] = Field(description="Documents, and records you may read by kind.")
+    incidents_by_type: list[Count]
+    documents_per_month: list[Count] = Field(description="YYYY-MM of ingestion, empty months included.")
+    claims_by_corroboration: list[Count] = Field(description="Claims by how many documents carry them.")

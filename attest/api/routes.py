@@ -24,6 +24,7 @@ from attest.api.deps import (
     login,
     session_of,
 )
+from attest.api.overview import router as overview_router
 from attest.api.uploads import read_uploads
 from attest.archive.schema import proposals
 from attest.secure.roles import require
@@ -253,3 +254,7 @@ def search_endpoint(
         limit=limit,
     )
     return m.SearchOut(**search(state.archive, user, query).__dict__)
+
+
+# -- overview (map, timeline, charts) ------------------------------------------------
+router.include_router(overview_router)

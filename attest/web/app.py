@@ -21,7 +21,7 @@ from attest.api.deps import AppState, NotAuthenticated, status_for
 from attest.api.routes import router as api_router
 from attest.archive import Archive
 from attest.errors import AttestError
-from attest.web import pages
+from attest.web import overview, pages
 from attest.web.render import templates
 
 STATIC = Path(__file__).parent / "static"
@@ -48,6 +48,7 @@ def create_app(archive: Archive, *, secure_cookies: bool = False, max_upload: in
     app.state.attest = state
     app.include_router(api_router, prefix="/api")
     app.include_router(pages.router)
+    app.include_router(overview.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_handlers(app)
 

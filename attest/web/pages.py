@@ -33,6 +33,7 @@ from attest.service import records as record_service
 from attest.service import review
 from attest.service.ingest import ingest_uploads
 from attest.service.search import TYPES, SearchQuery, search
+from attest.web.overview import record_timeline
 from attest.web.render import templates
 
 router = APIRouter(include_in_schema=False)
@@ -260,7 +261,8 @@ def record_list(
 @router.get("/records/{kind}/{record_id}")
 def record(request: Request, kind: str, record_id: PathId, user: UserDep, state: StateDep) -> Response:
     view = record_service.record_page(state.archive, user, kind, record_id)
-    return page(request, "record.html", user, view=view, rec=view["record"])
+    timeline = record_timeline(state.archive, user, kind, record_id)
+    return page(request, "record.html", user, view=view, rec=view["record"], timeline=timeline)
 
 
 @router.get("/search")
