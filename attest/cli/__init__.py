@@ -11,7 +11,7 @@ import sys
 import click
 import typer
 
-from attest.cli import documents, extraction, publish, secure, web
+from attest.cli import documents, extraction, link, publish, secure, web
 from attest.cli.context import CliState
 from attest.cli.render import err_console
 from attest.errors import AttestError
@@ -44,6 +44,7 @@ secure.register(app)
 publish.register(app)
 extraction.register(app)
 web.register(app)
+link.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:
