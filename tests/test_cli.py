@@ -19,7 +19,9 @@ def made(cli, archive_path: Path) -> Path:
 
 
 def test_init_ingest_list_show(cli, made: Path) -> None:
-    run = cli("--archive", made, "ingest", FIXTURES)
+    run = cli(
+        "--archive", made, "ingest", FIXTURES / "release_with_noise.txt", FIXTURES / "pastor_detained.html"
+    )
     assert run.code == 0, run.err
     assert "2 added, 0 duplicate, 0 failed" in run.out
     listed = cli("--archive", made, "--json", "documents")

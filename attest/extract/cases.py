@@ -40,6 +40,11 @@ def _header(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def header_end(text: str) -> int:
+    """Where the header lines end (the offset just past them)."""
+    return sum(len(line) + 1 for _, line in _header(text))
+
+
 _NAME = re.compile(r"(?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+")
 
 
@@ -122,5 +127,5 @@ def case_fields(doc: Doc, mentions: list[Mention]) -> CaseFields | None:
         return None
     court = fields.get("court")
     date = fields.get("date")
-    return CaseFields(names, court[0] if court else None,
+    return CaseFields(names, court[0].split(",")[0].strip() if court else None,
                       date[0].split(",")[0].strip() if date else None, lo, hi)

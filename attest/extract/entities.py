@@ -169,6 +169,8 @@ def _person_or_not(span: Span) -> str | None:
         return None  # "Verdict date: 14 March"
     if _last_word(span) in vocab.load("organizations")["heads"] and len(span) > 1:
         return "organization"
+    if _last_word(span) in vocab.load("facilities")["named_heads"] and len(span) > 1:
+        return "facility"  # "Mianyang Prison" tagged PERSON
     nxt = doc[span.end] if span.end < len(doc) else None
     if nxt is not None and nxt.lower_ in _SUFFIX_WORDS:
         return "place"
@@ -208,11 +210,37 @@ def find_mentions(doc: Doc) -> list[Mention]:
         out.append(Mention(kind, span.text, span.start_char, span.end_char, span.start,
                            span.end))
     out = _people_tagged_as_organizations(out)
+    out = _add_persons_by_age(doc, out)
     out = _add_header_persons(doc, out)
     out = _add_named_organizations(doc, out)
     out = _add_agencies(doc, out)
     out.extend(_places_inside_facilities(doc, out))
     out.sort(key=lambda m: m.start)
+    return out
+
+
+def _add_persons_by_age(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """"Tsering Dondrub, 34, a herder": capitalised words followed by an age in
+    commas are a person, the way detainee lists introduce people, whatever NER
+    said."""
+    taken = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
+    out = list(mentions)
+    for tok in doc[2:len(doc) - 2]:
+        if not (tok.text == "," and doc[tok.i + 1].like_num and doc[tok.i + 2].text == ","):
+            continue
+        if not doc[tok.i + 1].text.isdigit() or not 10 <= int(doc[tok.i + 1].text) <= 110:
+            continue
+        hi = tok.i
+        lo = hi
+        while lo - 1 >= 0 and hi - lo < 4 and doc[lo - 1].pos_ == "PROPN" and (
+                doc[lo - 1].text[:1].isupper() and doc[lo - 1].is_alpha):
+            lo -= 1
+        if hi - lo < 2 or any(i in taken for i in range(lo, hi)):
+            continue
+        span = doc[lo:hi]
+        if is_demonym(span.text) or places.lookup(span.text) is not None:
+            continue
+        out.append(Mention("person", span.text, span.start_char, span.end_char, lo, hi))
     return out
 
 

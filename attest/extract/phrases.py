@@ -47,6 +47,8 @@ def not_heard_from(tok: Token) -> tuple[str, list[Token]] | None:
     if tok.lemma_.lower() not in ("hear", "see") or not _negated(tok):
         return None
     subj = _children(tok, "nsubjpass")
+    if not subj and tok.lemma_.lower() == "hear":  # "she has not heard from them since"
+        subj = [o for p in _children(tok, "prep") if p.lower_ == "from" for o in _children(p, "pobj")]
     if not subj:
         return None
     return "enforced_disappearance", subj
@@ -67,6 +69,32 @@ def nothing_known(tok: Token) -> tuple[str, list[Token]] | None:
         wh = [t for t in clause.subtree if t.lower_ in _WH and t.i < clause.i]
         if wh:
             return "enforced_disappearance", _children(clause, "nsubj", "nsubjpass")
+    return None
+
+
+_WHERE = {"where", "which"}
+
+
+def where_withheld(tok: Token) -> tuple[str, list[Token]] | None:
+    """"the family was not told where she is held", "officials would not say which
+    prison he is in", "given no word of where he was held": whereabouts withheld."""
+    lemma = tok.lemma_.lower()
+    if lemma not in vocab.words("violations", "withhold_verbs"):
+        return None
+    if lemma == "word":  # "no word of where ..."
+        if not any(c.lower_ == "no" for c in tok.children):
+            return None
+        clauses = [o for p in _children(tok, "prep") for o in _children(p, "pcomp", "pobj")]
+    else:
+        if tok.pos_ != "VERB" or not _negated(tok):
+            return None
+        clauses = _children(tok, "ccomp", "xcomp", "dobj")
+    for clause in clauses:
+        wh = [t for t in clause.subtree if t.lower_ in _WHERE and t.i <= clause.i]
+        if wh:
+            subj = _children(clause, "nsubj", "nsubjpass")
+            if subj and (subj[0].pos_ == "PRON" or any(t.ent_type_ == "PERSON" for t in subj)):
+                return "enforced_disappearance", subj
     return None
 
 
@@ -113,7 +141,30 @@ def made_to_work(tok: Token) -> tuple[str, list[Token]] | None:
     return ("forced_labour", heads) if heads else None
 
 
-RULES = (found_guilty, made_to_work, not_heard_from, nothing_known, placed_under, property_removed)
+_TERM_WORDS = {"prison", "jail", "year", "month", "life", "custodial", "labour", "labor"}
+_GIVING = {"hand", "give", "impose", "mete", "deliver", "issue", "receive", "get"}
+
+
+def given_sentence(tok: Token) -> tuple[str, list[Token]] | None:
+    """"was handed an 11-year prison term", "received a two-year sentence" -> a trial.
+    A bare "term" needs a word of length or prison ("a term of office" is not one)."""
+    if tok.pos_ != "NOUN" or tok.lemma_.lower() not in vocab.words("violations", "sentence_nouns"):
+        return None
+    verb = tok.head
+    if tok.dep_ not in _OBJ or verb.pos_ != "VERB" or verb.lemma_.lower() not in _GIVING:
+        return None
+    if tok.lemma_.lower() == "term" and not any(
+            t.lemma_.lower() in _TERM_WORDS for t in tok.subtree if t.i != tok.i):
+        return None
+    if verb.lemma_.lower() in ("receive", "get"):
+        return "trial", _children(verb, "nsubj")
+    heads = [c for c in verb.children if c.dep_ in ("nsubjpass", "dative") and c.i != tok.i]
+    heads += [o for p in _children(verb, "prep") if p.lower_ in ("on", "to") for o in _children(p, "pobj")]
+    return ("trial", heads) if heads else None
+
+
+RULES = (found_guilty, made_to_work, not_heard_from, nothing_known, where_withheld, placed_under,
+         property_removed, given_sentence)
 
 
 def phrase_trigger(tok: Token) -> tuple[str, list[Token]] | None:
