@@ -156,3 +156,26 @@ def test_calls_to_action_and_widget_rows_are_noise(line: str) -> None:
 )
 def test_sentences_near_calls_to_action_are_text(line: str) -> None:
     assert noise_rule(line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "RELIGIOUS FREEDOM WATCH — XINJIANG",
+        "MORE NEWS IN BRIEF",
+        "News in brief | Asia",
+        "Read next: Court upholds sentences of four church elders",
+        "Support independent Tibetan-language reporting. Give monthly.",
+        "Please pray for the families of the detained elders.",
+    ],
+)
+def test_labels_teasers_and_appeals_are_noise(line: str) -> None:
+    assert noise_rule(line) is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["LHASA", "URUMQI, China —", '"Please pray for us," her mother said.', "NGO: 40 held in raid"],
+)
+def test_datelines_and_quotes_are_text(line: str) -> None:
+    assert noise_rule(line) is None

@@ -38,6 +38,8 @@ def noise_rule(line: str) -> str | None:
         if pattern.fullmatch(stripped):
             if name == "navigation" and (re.search(r"[.!?]\s", stripped) or _YEAR.search(stripped)):
                 continue  # sentences and datelines ("Outlet | World | 2 May 2021") are text
+            if name == "category-label" and not 2 <= len(stripped.split()) <= 8:
+                continue  # one capitalised word is a dateline or a name, not a label
             return name
     return None
 
