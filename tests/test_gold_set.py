@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from attest.model.vocabularies import terms
+
 EVAL_DIR = Path(__file__).resolve().parent.parent / "eval"
 # folder name -> the least number of reports the set must hold
 GOLD_SETS = {"gold": 12, "heldout": 7, "heldout2": 7}
@@ -33,23 +35,10 @@ FIELDS = {
     "amounts",
     "boilerplate_lines",
 }
-ROLES = {"victim", "perpetrator", "witness", "source", "activist", "official", "other"}
-PLACE_KINDS = {"country", "region", "city", "district", "street", "other"}
-FACILITY_KINDS = {"detention", "prison", "camp", "psychiatric", "police", "court", "church", "other"}
-INCIDENT_TYPES = {
-    "arbitrary_detention",
-    "torture",
-    "enforced_disappearance",
-    "death_in_custody",
-    "fine_or_extortion",
-    "forced_labour",
-    "surveillance",
-    "destruction_of_property",
-    "protest",
-    "trial",
-    "release",
-    "other",
-}
+ROLES = set(terms("person", "role"))
+PLACE_KINDS = set(terms("place", "kind"))
+FACILITY_KINDS = set(terms("facility", "kind"))
+INCIDENT_TYPES = set(terms("incident", "type"))
 
 TEXTS = sorted(txt for name in GOLD_SETS for txt in (EVAL_DIR / name).glob("*.txt"))
 

@@ -21,35 +21,14 @@ from attest.archive.records import CONFIDENTIALITY, KIND_TABLES, RecordStore
 from attest.archive.schema import documents, proposals
 from attest.archive.search import index_record
 from attest.errors import AttestError, UnknownRecord
+from attest.model.vocabularies import vocabularies
 from attest.secure.roles import require
 from attest.secure.users import User
 
 DOC_STATUSES = ("new", "in_review", "reviewed")
 ENTITY_KINDS = ("person", "organization", "place", "facility", "group")
 ATTACHABLE = ENTITY_KINDS
-VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
-    "person": {"role": ("victim", "perpetrator", "witness", "source", "activist", "official", "other")},
-    "place": {"kind": ("country", "region", "city", "district", "street", "other")},
-    "facility": {
-        "kind": ("detention", "prison", "camp", "psychiatric", "police", "court", "church", "other")
-    },
-    "incident": {
-        "type": (
-            "arbitrary_detention",
-            "torture",
-            "enforced_disappearance",
-            "death_in_custody",
-            "fine_or_extortion",
-            "forced_labour",
-            "surveillance",
-            "destruction_of_property",
-            "protest",
-            "trial",
-            "release",
-            "other",
-        )
-    },
-}
+VOCABULARIES = vocabularies()
 MAX_FIELD = 2000
 NOTES_LEVEL = "restricted"
 records = RecordStore()
