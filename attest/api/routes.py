@@ -24,6 +24,7 @@ from attest.api.deps import (
     login,
     session_of,
 )
+from attest.api.linkage import router as linkage_router
 from attest.api.overview import router as overview_router
 from attest.api.uploads import read_uploads
 from attest.archive.schema import proposals
@@ -258,3 +259,4 @@ def search_endpoint(
 
 # -- overview (map, timeline, charts) ------------------------------------------------
 router.include_router(overview_router)
+router.include_router(linkage_router)

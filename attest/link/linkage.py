@@ -358,6 +358,25 @@ def explain_pair(row: Mapping[str, Any], settings: Mapping[str, Any]) -> str:
     return f"{body} -> {float(row['match_probability']):.2f}"
 
 
+def pair_weights(row: Mapping[str, Any], settings: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per comparison: the level the pair fell in and its Bayes factor (for the review page)."""
+    out: dict[str, dict[str, Any]] = {}
+    for comparison in settings["comparisons"]:
+        column = comparison["output_column_name"]
+        gamma, bf = row.get(f"gamma_{column}"), row.get(f"bf_{column}")
+        if gamma is None or bf is None or pd.isna(gamma) or pd.isna(bf):
+            continue
+        levels = comparison["comparison_levels"]
+        if int(gamma) == -1:
+            out[column] = {"level": "missing", "bf": 1.0}
+            continue
+        tf = row.get(f"bf_tf_adj_{column}")
+        factor = float(bf) * (float(tf) if tf is not None and not pd.isna(tf) else 1.0)
+        out[column] = {"level": levels[len(levels) - 1 - int(gamma)]["label_for_charts"],
+                       "bf": float(f"{factor:.4g}")}
+    return out
+
+
 def link_persons(
     records: Iterable[Mapping[str, Any]] | pd.DataFrame,
     *,
@@ -367,11 +386,17 @@ def link_persons(
     db_api: Any = None,
     max_pairs: float = 1e6,
     explain: bool = True,
+    labels: Iterable[tuple[str, str, bool]] | None = None,
 ) -> LinkageResult:
     """Link person records; returns clusters at ``threshold`` and scored pairs.
 
     Pairs scoring at least ``keep_above`` are returned so the review queue can
     ask people about the uncertain ones; clusters join pairs at ``threshold``.
+    ``labels`` are reviewers' judgements (record id, record id, same?): with
+    at least :data:`MIN_LABELS` pairs judged the same, m is re-estimated from
+    them (Splink's ``estimate_m_from_pairwise_labels``), and every judged
+    pair's prediction is fixed to its label (probability 1 or 0, evidence
+    "judged ... by a reviewer").
     """
     from splink import DuckDBAPI, Linker
 
@@ -386,7 +411,11 @@ def link_persons(
                               dialect=dialect)
     step = time.perf_counter()
     trained = train_model(frame, settings, db_api=db_api, max_pairs=max_pairs)
+    labelled = {tuple(sorted((str(a), str(b)))): bool(same) for a, b, same in labels or ()}
     linker = Linker(frame, trained, db_api=db_api, set_up_basic_logging=False)
+    if sum(labelled.values()) >= MIN_LABELS:
+        trained = _m_from_labels(linker, labelled)
+        linker = Linker(frame, trained, db_api=db_api, set_up_basic_logging=False)
     timings["train"] = time.perf_counter() - step
     step = time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=keep_above)
@@ -397,9 +426,44 @@ def link_persons(
     clustered = clusters.as_pandas_dataframe()
     timings["predict"] = time.perf_counter() - step
     if explain and len(pairs) <= 200_000:
-        pairs["evidence"] = [explain_pair(row, settings) for row in pairs.to_dict("records")]
+        pairs["evidence"] = [explain_pair(row, trained) for row in pairs.to_dict("records")]
+    if labelled:
+        pairs = _fix_labelled(pairs, labelled)
     timings["total"] = time.perf_counter() - start
     return LinkageResult(clustered, pairs, trained, timings)
+
+
+#: Pairs judged "same" needed before m is estimated from them rather than by EM alone.
+MIN_LABELS = 5
+
+
+def _m_from_labels(linker: Any, labelled: dict[tuple[str, str], bool]) -> dict[str, Any]:
+    """m from the pairs reviewers judged the same (u stays from random pairs)."""
+    same = [{"unique_id_l": a, "unique_id_r": b, "clerical_match_score": 1.0}
+            for (a, b), is_same in labelled.items() if is_same]
+    try:
+        table = linker.table_management.register_labels_table(pd.DataFrame(same), overwrite=True)
+        linker.training.estimate_m_from_pairwise_labels(table)
+    except Exception as exc:  # labels naming records no longer present: keep the EM model
+        log.warning("m from labels skipped: %s", exc)
+    return linker.misc.save_model_to_json()
+
+
+def _fix_labelled(pairs: pd.DataFrame, labelled: dict[tuple[str, str], bool]) -> pd.DataFrame:
+    """A judged pair scores as judged: people decide, the model proposes."""
+    if pairs.empty:
+        return pairs
+    keys = [tuple(sorted((str(a), str(b)))) for a, b in zip(pairs["unique_id_l"], pairs["unique_id_r"],
+                                                             strict=True)]
+    label = pd.Series([labelled.get(k) for k in keys], index=pairs.index, dtype="object")
+    judged = label.notna()
+    pairs.loc[judged, "match_probability"] = [1.0 if v else 0.0 for v in label[judged]]
+    if "evidence" in pairs.columns:
+        pairs.loc[judged, "evidence"] = [
+            f"judged {'the same person' if v else 'different people'} by a reviewer" for v in label[judged]
+        ]
+    pairs["label"] = label
+    return pairs
 
 
 def correct_u_for_matches(settings: dict[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from attest.api.deps import AppState, NotAuthenticated, status_for
 from attest.api.routes import router as api_router
 from attest.archive import Archive
 from attest.errors import AttestError
-from attest.web import overview, pages
+from attest.web import linkage, overview, pages
 from attest.web.render import templates
 
 STATIC = Path(__file__).parent / "static"
@@ -49,6 +49,7 @@ def create_app(archive: Archive, *, secure_cookies: bool = False, max_upload: in
     app.include_router(api_router, prefix="/api")
     app.include_router(pages.router)
     app.include_router(overview.router)
+    app.include_router(linkage.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_handlers(app)
 

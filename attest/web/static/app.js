@@ -55,6 +55,9 @@
     else if (ev.key === "k") { move(-1); ev.preventDefault(); }
     else if (ev.key === "a") { submit("button.accept-btn"); }
     else if (ev.key === "r") { submit("button.reject-btn"); }
+    else if (ev.key === "s") { submit("button.same-btn"); }
+    else if (ev.key === "d") { submit("button.different-btn"); }
+    else if (ev.key === "u") { submit("button.unsure-btn"); }
     else if (ev.key === "e" && current) {
       const d = current.querySelector("details.edit");
       if (d) { d.open = true; const f = d.querySelector("input:not([type=hidden]), select"); if (f) f.focus(); ev.preventDefault(); }
