@@ -11,7 +11,7 @@ from attest.archive import Archive
 from attest.archive.archive import DB_NAME, KEYRING_NAME
 from attest.errors import NotAnArchive, WrongPassphrase
 from attest.secure import accounts
-from attest.secure.keys import DATA, NEXT_DATA, Keyring, new_data_key
+from attest.secure.keys import DATA, NEXT_DATA, SIGNING, Keyring, new_data_key
 from attest.secure.roles import PermissionDenied
 
 from .conftest import PASSPHRASE
@@ -99,6 +99,7 @@ def test_interrupted_rotation_is_completed_at_next_unlock(archive: Archive, arch
     new_key = new_data_key()
     keyring = Keyring.load(archive_path / KEYRING_NAME)
     keyring.grant("owner", {NEXT_DATA: new_key})
+    keyring.sign(archive.keys.get(SIGNING))  # step (1) of a rotation is made by an admin
     keyring.save(archive_path / KEYRING_NAME)
     with archive.engine.connect() as conn:
         conn.exec_driver_sql(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")

@@ -27,7 +27,7 @@ from attest.errors import ArchiveExists, ArchiveNotFound, NotAnArchive
 from attest.secure.audit import AuditLog
 from attest.secure.fields import ProtectedFieldStore
 from attest.secure.keys import DATA, ORIGINALS, Keyring, SessionKeys
-from attest.secure.session import new_keyring, open_engine, register_creator, upgrade_legacy
+from attest.secure.session import new_keyring, open_engine, protect_ring, register_creator, upgrade_legacy
 from attest.secure.sources import SourceStore
 from attest.secure.users import User, UserStore
 
@@ -99,7 +99,7 @@ class Archive:
                         {"key": "format", "value": "attest-archive/1"},
                     ],
                 )
-                register_creator(conn, engine, user)
+                register_creator(conn, engine, user, session)
             keyring.save(path / KEYRING_NAME)
         except BaseException:
             if created_dir:
@@ -134,6 +134,7 @@ class Archive:
             ) from exc
         if session.legacy:
             session = upgrade_legacy(keyring, path / KEYRING_NAME, passphrase, session)
+        protect_ring(keyring, path / KEYRING_NAME, engine, session)
         return cls(engine, user=session.user, location=str(path), keys=session)
 
     def close(self) -> None:

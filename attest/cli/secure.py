@@ -6,9 +6,12 @@ import base64
 import csv
 import json
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from attest.cli.context import CliState, open_archive, passphrase
 from attest.cli.render import console, err_console, print_json, short, table
@@ -44,6 +47,25 @@ def new_passphrase(label: str) -> str:
         raise UsageError("no new passphrase given (set ATTEST_NEW_PASSPHRASE or type it)") from exc
 
 
+@contextmanager
+def resealing() -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr for re-sealing protected values (a rotation may touch many)."""
+    with Progress(
+        TextColumn("[bold]Re-sealing protected values"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("reseal", total=None)
+
+        def step(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield step
+
+
 # -- users ---------------------------------------------------------------------
 @users_app.command("add")
 def users_add(
@@ -73,19 +95,25 @@ def users_list(ctx: typer.Context) -> None:
 
 @users_app.command("role")
 def users_role(ctx: typer.Context, name: str, role: str) -> None:
-    """Change a user's role (their key slot's grants follow)."""
-    with open_archive(ctx) as archive:
-        user = accounts.set_role(archive, name, role)
+    """Change a user's role (their key slot's grants follow; field keys they lose are rotated)."""
+    with open_archive(ctx) as archive, resealing() as step:
+        lost = accounts.lost_levels(archive.users.get(name).role, role)
+        user = accounts.set_role(archive, name, role, progress=step)
     console.print(f"{user.name} is now {user.role}.")
+    if lost:
+        console.print(f"Rotated the {' and '.join(lost)} field keys: copies {name} kept open nothing new.")
 
 
 @users_app.command("deactivate")
 def users_deactivate(ctx: typer.Context, name: str) -> None:
-    """Deactivate a user and delete their key slot (then consider `attest rekey`)."""
-    with open_archive(ctx) as archive:
-        accounts.deactivate(archive, name)
+    """Deactivate a user, delete their key slot and rotate the field keys they held."""
+    with open_archive(ctx) as archive, resealing() as step:
+        lost = accounts.lost_levels(archive.users.get(name).role, None)
+        accounts.deactivate(archive, name, progress=step)
+    rotated = f" Rotated the {' and '.join(lost)} field keys." if lost else ""
     console.print(
-        f"{name} is deactivated and their key slot removed. Run `attest rekey` if they kept a copy."
+        f"{name} is deactivated and their key slot removed.{rotated}"
+        " Run `attest rekey` if they kept a copy of the folder."
     )
 
 
@@ -107,10 +135,19 @@ def passwd(ctx: typer.Context) -> None:
     console.print(f"Passphrase of {who} changed.")
 
 
-def rekey(ctx: typer.Context) -> None:
+def rekey(
+    ctx: typer.Context,
+    fields: bool = typer.Option(
+        False, "--fields", help="Also rotate the field keys and re-seal every protected value."
+    ),
+) -> None:
     """Rotate the database key and re-seal it to every user's slot (admin)."""
     archive = open_archive(ctx)
     try:
+        if fields:
+            with resealing() as step:
+                count = accounts.rotate_field_keys(archive, progress=step)
+            console.print(f"Field keys rotated; {count} protected values re-sealed.")
         accounts.rekey(archive)
     finally:
         archive.close()

@@ -152,6 +152,36 @@ class ProtectedFieldStore:
                 )
         return len(rows)
 
+    def reseal(
+        self,
+        conn: Connection,
+        old: dict[str, bytes],
+        new: dict[str, bytes],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> tuple[int, str]:
+        """Re-seal every value of the levels in ``new`` from its old key to its new one, in ``conn``.
+
+        For field-key rotation (``accounts.rotate_field_keys``): one transaction,
+        so an interruption leaves every value under the old key. Returns how
+        many values and a digest of the new ciphertexts (for the audit event).
+        """
+        rows = conn.execute(
+            select(protected_fields)
+            .where(protected_fields.c.level.in_(sorted(new)))
+            .order_by(protected_fields.c.id)
+        ).all()
+        combined = hashlib.sha256()
+        for done, row in enumerate(rows, 1):
+            context = _context(row.record_type, row.record_id, row.field, row.level)
+            blob = seal(new[row.level], unseal(old[row.level], row.ciphertext, context), context)
+            conn.execute(
+                update(protected_fields).where(protected_fields.c.id == row.id).values(ciphertext=blob)
+            )
+            combined.update(hashlib.sha256(blob).digest())
+            if progress is not None:
+                progress(done, len(rows))
+        return len(rows), combined.hexdigest()
+
     # -- reads ---------------------------------------------------------------
     def fields(self, record_type: str, record_id: str | int) -> list[FieldInfo]:
         """Which protected fields a record has and their levels (no values, not audited)."""

@@ -19,6 +19,13 @@ rotate the data key without knowing anyone else's passphrase, and a viewer's
 slot simply has no sealed copy of the confidential key: their passphrase
 cannot decrypt those fields, whatever code they run.
 
+The ring is tamper-evident: every slot's public key and grants, and the list
+of slots with the ring's settings, are signed with the archive's Ed25519
+signing key (only admin slots hold it). Someone who can write the folder but
+holds no admin key cannot swap a public key (so that the next re-seal hands
+keys to them), a grant or a slot; ``attest.secure.session`` checks the
+signature against the key pinned inside the encrypted database.
+
 Version 1 rings (data key wrapped directly under the passphrase key) still
 open; ``attest.secure.session`` upgrades them on first unlock.
 """
@@ -31,9 +38,9 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hpke
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
@@ -51,6 +58,7 @@ DATA, ORIGINALS, SIGNING = "data", "originals", "signing"
 FIELD_KEYS = ("restricted", "confidential")
 PURPOSES = (DATA, ORIGINALS, *FIELD_KEYS, SIGNING)
 NEXT_DATA = "data.next"
+PREV = ".prev"  # suffix of the superseded field key while a field-key rotation is in flight
 
 _SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
 
@@ -81,6 +89,19 @@ def _grant_info(user: str, purpose: str) -> bytes:
     # slot or relabelled fails to open. A pending data key is sealed as "data"
     # so that finishing a rotation is a rename, not a re-seal.
     return f"attest-grant/v2|{purpose.removesuffix('.next')}|{user}".encode()
+
+
+def _canonical(obj: object) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _signed_grants(grants: dict[str, str]) -> dict[str, str]:
+    # A pending data key is signed as if already promoted, so that finishing a
+    # rotation (a rename any slot holder may do at unlock) needs no new signature.
+    view = {p: g for p, g in grants.items() if p != NEXT_DATA}
+    if NEXT_DATA in grants:
+        view[DATA] = grants[NEXT_DATA]
+    return view
 
 
 def _slot_aad(user: str, version: int) -> bytes:
@@ -140,6 +161,17 @@ class Slot:
     wrapped: str
     public: str = ""
     grants: dict[str, str] = field(default_factory=dict)
+    signature: str = ""
+
+    def signed_bytes(self) -> bytes:
+        """What the slot signature covers: who, their public key, the keys sealed to them.
+
+        The passphrase wrapping (salt, nonce, wrapped) is left out so that a user
+        can change their passphrase without an admin; swapping it gains nothing,
+        since the private key must still match the signed public key.
+        """
+        return _canonical({"format": "attest-slot/v2", "user": self.user, "public": self.public,
+                           "grants": _signed_grants(self.grants)})  # fmt: skip
 
     @property
     def version(self) -> int:
@@ -154,6 +186,41 @@ class Keyring:
     slots: list[Slot] = field(default_factory=list)
     version: int = KEYRING_VERSION
     signing_public: str = ""
+    signature: str = ""
+
+    # -- integrity ---------------------------------------------------------
+    def _ring_bytes(self) -> bytes:
+        return _canonical({"format": "attest-keyring/v2", "version": self.version, "kdf": self.kdf,
+                           "signing_public": self.signing_public,
+                           "slots": [[s.user, s.signature] for s in self.slots]})  # fmt: skip
+
+    def sign(self, signing_seed: bytes) -> None:
+        """Sign each slot and the ring as a whole; only a holder of the signing key can."""
+        key = Ed25519PrivateKey.from_private_bytes(signing_seed)
+        for slot in self.slots:
+            slot.signature = _b64(key.sign(slot.signed_bytes()))
+        self.signature = _b64(key.sign(self._ring_bytes()))
+
+    def verify(self, signer_public: bytes) -> None:
+        """Raise NotAnArchive naming the first slot, or the ring setting, that was altered."""
+        key = Ed25519PublicKey.from_public_bytes(signer_public)
+        if not self.signature:
+            raise NotAnArchive("key ring was altered: its signature was removed (this archive's is signed)")
+        for slot in self.slots:
+            try:
+                key.verify(_unb64(slot.signature), slot.signed_bytes())
+            except (InvalidSignature, ValueError) as exc:
+                raise NotAnArchive(
+                    f"key ring was altered: the slot of {slot.user!r} (its public key or sealed keys) "
+                    "does not match the archive's signature"
+                ) from exc
+        try:
+            key.verify(_unb64(self.signature), self._ring_bytes())
+        except (InvalidSignature, ValueError) as exc:
+            raise NotAnArchive(
+                "key ring was altered: the list of slots or the ring's settings (kdf, version, signing key) "
+                "do not match the archive's signature"
+            ) from exc
 
     # -- slots -------------------------------------------------------------
     def slot(self, user: str) -> Slot:
@@ -234,6 +301,10 @@ class Keyring:
         if slot.version == 1:
             return SessionKeys(slot.user, {DATA: secret}, legacy=True)
         private = X25519PrivateKey.from_private_bytes(secret)
+        if _b64(private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)) != slot.public:
+            raise NotAnArchive(
+                f"key ring was altered: the private key of {slot.user!r} does not match their public key"
+            )
         keys = {}
         for purpose, sealed in slot.grants.items():
             try:
@@ -260,6 +331,7 @@ class Keyring:
             "version": self.version,
             "kdf": self.kdf,
             "signing_public": self.signing_public,
+            "signature": self.signature,
             "slots": [asdict(s) for s in self.slots],
         }
         tmp.write_text(json.dumps(payload, indent=2), encoding="utf-8")
@@ -276,6 +348,7 @@ class Keyring:
                 slots=slots,
                 version=int(payload["version"]),
                 signing_public=str(payload.get("signing_public", "")),
+                signature=str(payload.get("signature", "")),
             )
         except FileNotFoundError:
             raise
