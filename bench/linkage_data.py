@@ -8,6 +8,14 @@ characters, pinyin of the Chinese), with realistic noise: typos, swapped name
 order, missing and slightly wrong fields. The name lists in ``bench/data``
 are our own compilation (their headers say from what).
 
+Two name spaces: ``"small"`` draws each name part uniformly from the lists
+(~70 Uyghur, ~40 Kazakh, ~30 Han given names: the cross-script benchmark and
+the calibration); ``"wide"`` (the scale benchmark) composes parts from
+elements (Abdu-/Nur- + name + -jan/-gül/-bek..., Han given names of one or
+two common characters) with Zipf-like frequencies, so that some names are
+very common, most are rare, and namesakes occur at realistic rates. Every
+script's rendering of a composed name is composed from its elements' own.
+
 Run ``python bench/linkage_data.py --persons 100 --out records.jsonl`` to look.
 """
 
@@ -87,6 +95,68 @@ def name_lists() -> dict[str, list[GivenName]]:
     return {"uyghur": uyghur, "kazakh": kazakh, "han_given": han_given, "han_surname": surnames}
 
 
+@dataclass(frozen=True)
+class Weighted:
+    """A pool of name parts and their cumulative weights (for ``rng.choices``)."""
+
+    items: tuple
+    cum_weights: tuple[float, ...]
+
+    def draw(self, rng: random.Random) -> object:
+        return rng.choices(self.items, cum_weights=self.cum_weights)[0]
+
+
+def _zipf(items: list, exponent: float) -> Weighted:
+    """Weights 1/rank^exponent in list order (the lists run from common to rare)."""
+    total = 0.0
+    cum: list[float] = []
+    for rank in range(1, len(items) + 1):
+        total += rank ** -exponent
+        cum.append(total)
+    return Weighted(tuple(items), tuple(cum))
+
+
+def _compose(prefix: GivenName | None, base: GivenName, suffix: GivenName | None) -> GivenName:
+    parts = [p for p in (prefix, base, suffix) if p is not None]
+    latin = [parts[0].latin[0]]
+    for part in parts[1:]:  # one spelling per element keeps the variants few and realistic
+        latin = [a + b.lower() for a in latin for b in part.latin[:2]]
+    return GivenName(tuple(latin), "".join(p.chinese for p in parts),
+                     uly="".join(p.uly for p in parts),
+                     cyrillic="".join(p.cyrillic for p in parts))
+
+
+@cache
+def wide_names() -> dict[str, Weighted]:
+    """The "wide" name space: composed Uyghur/Kazakh given names, Han names by character."""
+    lists = name_lists()
+    rng = random.Random(0)
+    out: dict[str, Weighted] = {}
+    for group in ("uyghur", "kazakh"):
+        affixes = {"prefix": [], "suffix": []}
+        for r in _rows("name_affixes.tsv"):
+            if r[0] == group:
+                affixes[r[1]].append(GivenName(tuple(r[5].split(",")), r[4], uly=r[2] if group ==
+                                               "uyghur" else "", cyrillic=r[3]))
+        bases = lists[group]
+        plain = list(bases)
+        composed = [
+            _compose(pre, base, suf)
+            for base in bases
+            for pre in [None, *affixes["prefix"]]
+            for suf in [None, *affixes["suffix"]]
+            if (pre or suf)
+            and not (pre and (base.uly or base.latin[0].lower()).startswith(pre.latin[0].lower()))
+        ]
+        rng.shuffle(composed)
+        # Plain names are the common ones; each composed name is rarer than any plain one.
+        out[group] = _zipf(plain + composed, 0.7)
+    chars = [r[0] for r in _rows("han_given_chars.tsv")]
+    out["han_char"] = _zipf(chars, 0.8)
+    out["han_surname"] = _zipf(lists["han_surname"], 0.8)
+    return out
+
+
 @cache
 def places() -> list[list[str]]:
     return _rows("places.tsv")
@@ -125,18 +195,32 @@ def typo(word: str, rng: random.Random) -> str:
     return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
 
 
-def make_person(pid: int, rng: random.Random) -> Person:
+def _wide_parts(ethnicity: str, rng: random.Random) -> tuple:
+    wide = wide_names()
+    if ethnicity == "Han":
+        given = "".join(str(wide["han_char"].draw(rng)) for _ in range(1 if rng.random() < 0.3 else 2))
+        return (wide["han_surname"].draw(rng), given)
+    pool = wide[ethnicity.lower()]
+    return (pool.draw(rng), pool.draw(rng))
+
+
+def make_person(pid: int, rng: random.Random, names: str = "small") -> Person:
+    """One person; ``names`` is the name space, "small" or "wide" (see the module doc)."""
     lists = name_lists()
     roll = rng.random()
     if roll < 0.5:
         ethnicity = "Uyghur"
-        parts: tuple = (rng.choice(lists["uyghur"]), rng.choice(lists["uyghur"]))
     elif roll < 0.75:
         ethnicity = "Kazakh"
-        parts = (rng.choice(lists["kazakh"]), rng.choice(lists["kazakh"]))
     else:
         ethnicity = "Han"
+    if names == "wide":
+        parts: tuple = _wide_parts(ethnicity, rng)
+    elif ethnicity == "Han":
         parts = (rng.choice(lists["han_surname"]), rng.choice(lists["han_given"]))
+    else:
+        pool = lists[ethnicity.lower()]
+        parts = (rng.choice(pool), rng.choice(pool))
     person = Person(
         person_id=pid,
         ethnicity=ethnicity,
@@ -153,8 +237,24 @@ def make_person(pid: int, rng: random.Random) -> Person:
     return person
 
 
-def render_name(person: Person, rng: random.Random) -> tuple[str, str]:
-    """(name, script label) for one record of ``person``."""
+#: Patronymic endings on the father's name: (Cyrillic male, female, Latin male, female).
+PATRONYMICS = (("ұлы", "қызы", "uly", "kyzy"), ("ов", "ова", "ov", "ova"))
+
+
+def _patronymic(person: Person, rng: random.Random) -> tuple[str, str] | None:
+    """Kazakh documents often write the father's name as Sauytbayuly or Sauytbaev."""
+    if person.ethnicity != "Kazakh" or rng.random() >= 0.25:
+        return None
+    cyr_m, cyr_f, lat_m, lat_f = rng.choice(PATRONYMICS)
+    return (cyr_m, lat_m) if person.sex == "M" else (cyr_f, lat_f)
+
+
+def render_name(person: Person, rng: random.Random, wide: bool = False) -> tuple[str, str]:
+    """(name, script label) for one record of ``person``.
+
+    ``wide`` adds the patronymic endings of the wide name space (Kazakh, in
+    Cyrillic and Latin).
+    """
     a, b = person.parts
     if person.ethnicity == "Han":
         surname, given = a, b
@@ -176,7 +276,8 @@ def render_name(person: Person, rng: random.Random) -> tuple[str, str]:
         if roll < 0.3:
             return f"{a.uly.capitalize()} {b.uly.capitalize()}", "ULY"
     elif roll < 0.3:
-        return f"{a.cyrillic} {b.cyrillic}", "Cyrl"
+        ending = _patronymic(person, rng) if wide else None
+        return f"{a.cyrillic} {b.cyrillic}{ending[0] if ending else ''}", "Cyrl"
     if roll < 0.5:
         sep = rng.choice(["·", "·", "•", "・"])
         return f"{a.chinese}{sep}{b.chinese}", "Hani"
@@ -185,6 +286,8 @@ def render_name(person: Person, rng: random.Random) -> tuple[str, str]:
         py_b = "".join(lazy_pinyin(b.chinese)).capitalize()
         return f"{py_a} {py_b}", "pinyin"
     first, second = rng.choice(a.latin), rng.choice(b.latin)
+    if wide and (ending := _patronymic(person, rng)):
+        second += ending[1]
     if rng.random() < 0.15:
         first = typo(first.lower(), rng).capitalize()
     if rng.random() < 0.15:
@@ -196,8 +299,8 @@ def render_name(person: Person, rng: random.Random) -> tuple[str, str]:
     return f"{first} {second}", "Latn"
 
 
-def make_record(person: Person, list_id: str, rng: random.Random) -> dict:
-    name, script = render_name(person, rng)
+def make_record(person: Person, list_id: str, rng: random.Random, wide: bool = False) -> dict:
+    name, script = render_name(person, rng, wide)
     year: int | None = person.birth_year
     if rng.random() < 0.3:
         year = None
@@ -232,19 +335,23 @@ def make_record(person: Person, list_id: str, rng: random.Random) -> dict:
     }
 
 
-def generate_records(n_persons: int, seed: int = 7, max_records: int | None = None) -> list[dict]:
+def generate_records(n_persons: int, seed: int = 7, max_records: int | None = None,
+                     names: str = "small") -> list[dict]:
     """Records of ``n_persons`` people (about 2.4 records each), with ``record_id``.
 
-    ``max_records`` stops early (the scale benchmark asks for an exact count).
+    ``max_records`` stops early (the scale benchmark asks for an exact count);
+    ``names`` is the name space, "small" or "wide" (see the module doc).
     """
+    if names not in ("small", "wide"):
+        raise ValueError(f"unknown name space {names!r} (small or wide)")
     rng = random.Random(seed)
     records: list[dict] = []
     for pid in range(n_persons):
         if max_records is not None and len(records) >= max_records:
             break
-        person = make_person(pid, rng)
+        person = make_person(pid, rng, names)
         for k in range(rng.choice([1, 2, 2, 2, 3, 3, 4])):
-            records.append(make_record(person, f"list-{(pid + k) % 12}", rng))
+            records.append(make_record(person, f"list-{(pid + k) % 12}", rng, names == "wide"))
     if max_records is not None:
         del records[max_records:]
     rng.shuffle(records)
@@ -324,9 +431,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=100)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--names", choices=("small", "wide"), default="small")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
-    lines = [json.dumps(r, ensure_ascii=False) for r in generate_records(args.persons, args.seed)]
+    records = generate_records(args.persons, args.seed, names=args.names)
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
     text = "\n".join(lines) + "\n"
     if args.out:
         args.out.write_text(text, encoding="utf-8")

@@ -39,3 +39,34 @@ def test_scale_quick(capsys: pytest.CaptureFixture[str]) -> None:
     assert load("linkage_scale").main(["--quick", "--records", "3000"]) == 0
     out = capsys.readouterr().out
     assert "peak memory" in out and "3,000 records" in out
+
+
+def test_wide_name_space_has_rare_names_and_namesakes() -> None:
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(BENCH))
+    data = importlib.import_module("linkage_data")  # dataclasses need it in sys.modules
+    import random
+
+    def names(space: str) -> int:
+        rng = random.Random(3)
+        return len({repr(data.make_person(i, rng, space).parts) for i in range(20_000)})
+
+    small, wide = names("small"), names("wide")
+    assert 1.5 * small < wide < 20_000  # wider, and namesakes remain
+    assert data.generate_records(50, seed=3, names="wide")[0]["name"]
+    with pytest.raises(ValueError):
+        data.generate_records(10, names="huge")
+
+
+def test_rare_name_keys_block_without_birth_year() -> None:
+    import pandas as pd
+
+    from attest.link.linkage import add_rare_keys, blocking_rules
+
+    frame = add_rare_keys(pd.DataFrame({"name_sk": ["A"] * 3 + ["B"], "name_sk_loose": ["A"] * 4}), limit=2)
+    assert frame["name_sk_rare"].tolist()[3] == "B" and frame["name_sk_rare"].isna().sum() == 3
+    rules = blocking_rules({"name_sk_rare"}, large=True)
+    assert rules[0] == "l.name_sk_rare = r.name_sk_rare"
+    assert not any("rare" in rule for rule in blocking_rules({"name_sk_rare"}))

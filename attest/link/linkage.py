@@ -37,6 +37,9 @@ OPTIONAL_FIELDS = ("birth_date", "id_number", "address", "postcode")
 
 #: Above this many records blocking rules on one name part also need a birth year.
 LARGE = 200_000
+#: ... but a whole-name key carried by at most this many records still blocks on its
+#: own (a rare name needs no birth year to be compared; the work per block stays bounded).
+RARE_KEY = 25
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +108,14 @@ def _name_columns(name: str | None, cross_script: bool) -> dict[str, Any]:
         "lat_a": parts[0][1],
         "lat_b": parts[-1][1],
     }
+
+
+def add_rare_keys(frame: pd.DataFrame, limit: int = RARE_KEY) -> pd.DataFrame:
+    """Columns ``name_sk_rare`` / ``name_sk_loose_rare``: the key where at most ``limit`` records carry it."""
+    for column in ("name_sk", "name_sk_loose"):
+        counts = frame[column].map(frame[column].value_counts())
+        frame[f"{column}_rare"] = frame[column].where(counts <= limit)
+    return frame
 
 
 def prepare(records: Iterable[Mapping[str, Any]] | pd.DataFrame, *,
@@ -310,6 +321,9 @@ def blocking_rules(cols: set[str], *, large: bool = False) -> list[str]:
     ]
     if large:
         rules.insert(1, "l.name_sk = r.name_sk AND l.place_key = r.place_key")
+        if "name_sk_rare" in cols:  # a rare name is compared without a birth year
+            rules.insert(0, "l.name_sk_rare = r.name_sk_rare")
+            rules.insert(1, "l.name_sk_loose_rare = r.name_sk_loose_rare")
     if "id_number" in cols:
         rules.append("l.id_number = r.id_number")
     if "birth_date" in cols:
@@ -405,6 +419,8 @@ def link_persons(
     frame = prepare(records, cross_script=cross_script)
     timings["prepare"] = time.perf_counter() - start
     large = len(frame) > LARGE
+    if large:
+        frame = add_rare_keys(frame)
     db_api = db_api or DuckDBAPI()
     dialect = db_api.sql_dialect.sql_dialect_str
     settings = build_settings(frame.columns, cross_script=cross_script, large=large,
