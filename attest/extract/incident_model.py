@@ -9,8 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from spacy.tokens import Doc
+
+from attest.extract import cases, vocab
 from attest.extract import groups as grp
-from attest.extract.entities import Entity
+from attest.extract.amounts import Amount
+from attest.extract.entities import Entity, Mention
 
 
 @dataclass
@@ -71,3 +75,29 @@ class Found:
     incidents: list[Incident]
     groups: list[grp.Group]
     facilities: list[Entity]
+
+
+class FinderState:
+    """The state of one incident finder, declared once for the rule mixins that read it.
+
+    TriggerRules, VictimRules and SiteRules are mixed into one finder; this
+    base gives them (and type checkers) the shared attributes it sets up.
+    """
+
+    doc: Doc
+    tok_mention: dict[int, Mention]
+    amounts: list[Amount]
+    groups: list[grp.Group]
+    salient: list[Victim]
+    last_site: Site | None
+    paras: list[int]
+    verbs: dict[str, str]
+    nouns: dict[str, str]
+    types: dict[str, vocab.ViolationType]
+    fac_heads: set[str]
+    fac_weak: set[str]
+    fac_kinds: list[tuple[str, tuple[str, ...]]]
+    place_mentions: list[Mention]
+    narrator: str | None
+    case: cases.CaseFields | None
+    light_verbs: frozenset[str]

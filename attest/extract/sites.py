@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import bisect
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
-from attest.extract import cases, vocab
-from attest.extract import groups as grp
-from attest.extract.amounts import Amount
+from attest.extract import vocab
 from attest.extract.entities import Entity, Mention
-from attest.extract.incident_model import Incident, Site, Victim
+from attest.extract.incident_model import FinderState, Incident, Site
 
 _LOCATIVE = {"in", "at", "on", "near", "outside", "inside", "into", "to", "across",
              "throughout", "within", "around", "from", "of", "before", "opposite"}
@@ -26,26 +24,8 @@ _FRONT = {"front", "outside", "inside", "gates", "gate", "steps"}
 _NOT_LOCAL = {"ccomp", "advcl", "relcl", "parataxis", "csubj", "xcomp", "acl", "conj"}
 
 
-class SiteRules:
+class SiteRules(FinderState):
     """Place and facility finding; mixed into the incident finder."""
-
-    doc: Doc
-    tok_mention: dict[int, Mention]
-    amounts: list[Amount]
-    groups: list[grp.Group]
-    salient: list[Victim]
-    last_site: Site | None
-    paras: list[int]
-    verbs: dict[str, str]
-    nouns: dict[str, str]
-    types: dict[str, vocab.ViolationType]
-    fac_heads: set[str]
-    fac_weak: set[str]
-    fac_kinds: list[tuple[str, tuple[str, ...]]]
-    place_mentions: list[Mention]
-    narrator: str | None
-    case: cases.CaseFields | None
-    light_verbs: frozenset[str]
 
     def _property_site(self, tok: Token, sites: list[Site]) -> list[Site]:
         """The building a raid or demolition acts on is its facility: "searched six

@@ -10,13 +10,11 @@ without money, deaths outside custody.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
-from attest.extract import cases, vocab
 from attest.extract import groups as grp
-from attest.extract.amounts import Amount
-from attest.extract.entities import Mention
-from attest.extract.incident_model import Site, Victim
+from attest.extract import vocab
+from attest.extract.incident_model import FinderState
 from attest.extract.nlp import sentence_of
 
 _CUSTODY = {"custody", "detention", "prison", "jail", "camp", "cell", "police"}
@@ -27,26 +25,8 @@ _PROTEST_PEOPLE = {"protester", "protesters", "protestor", "protestors", "demons
                    "supporters", "marchers"}
 
 
-class TriggerRules:
+class TriggerRules(FinderState):
     """Trigger detection; mixed into the incident finder, whose state it reads."""
-
-    doc: Doc
-    tok_mention: dict[int, Mention]
-    amounts: list[Amount]
-    groups: list[grp.Group]
-    salient: list[Victim]
-    last_site: Site | None
-    paras: list[int]
-    verbs: dict[str, str]
-    nouns: dict[str, str]
-    types: dict[str, vocab.ViolationType]
-    fac_heads: set[str]
-    fac_weak: set[str]
-    fac_kinds: list[tuple[str, tuple[str, ...]]]
-    place_mentions: list[Mention]
-    narrator: str | None
-    case: cases.CaseFields | None
-    light_verbs: frozenset[str]
 
     def _verb_lemma(self, tok: Token) -> str:
         """The lemma, corrected where the small model slips ("fined" -> "fin")."""

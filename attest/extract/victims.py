@@ -10,13 +10,12 @@ group with its count.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
-from attest.extract import cases, vocab
 from attest.extract import groups as grp
-from attest.extract.amounts import Amount
+from attest.extract import vocab
 from attest.extract.entities import Mention
-from attest.extract.incident_model import Site, Victim
+from attest.extract.incident_model import FinderState, Victim
 from attest.extract.nlp import sentence_of
 
 _PRON_PLURAL = {"they", "them", "these", "those", "their"}
@@ -29,26 +28,9 @@ _RELATIVE = {"who", "whom", "that"}
 _PARTITIVE = {"each", "all", "both", "some", "most", "many", "none", "one", "several"}
 
 
-class VictimRules:
+class VictimRules(FinderState):
     """Victim finding; mixed into the incident finder, whose state it reads."""
 
-    doc: Doc
-    tok_mention: dict[int, Mention]
-    amounts: list[Amount]
-    groups: list[grp.Group]
-    salient: list[Victim]
-    last_site: Site | None
-    paras: list[int]
-    verbs: dict[str, str]
-    nouns: dict[str, str]
-    types: dict[str, vocab.ViolationType]
-    fac_heads: set[str]
-    fac_weak: set[str]
-    fac_kinds: list[tuple[str, tuple[str, ...]]]
-    place_mentions: list[Mention]
-    narrator: str | None
-    case: cases.CaseFields | None
-    light_verbs: frozenset[str]
     person_places: dict[str, str]
 
     # -- victims ------------------------------------------------------------
