@@ -31,8 +31,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	scripts/install-browser.sh
 	$(VENV)/bin/ruff check attest tests bench
-	@# pytest exit 5 means no tests were collected: that is a failure, not a pass
-	$(VENV)/bin/python -m pytest -q; status=$$?; \
+	@# A throwaway PostgreSQL cluster for the `postgres` tests (the same test bodies on the
+	@# team backend); it is stopped afterwards. If it cannot start, the run fails.
+	@# pytest exit 5 means no tests were collected: that is a failure, not a pass.
+	@pgurl=$$(scripts/start-postgres.sh) || { echo "error: could not start PostgreSQL for the tests"; exit 1; }; \
+	ATTEST_TEST_POSTGRES_URL=$$pgurl $(VENV)/bin/python -m pytest -q; status=$$?; \
+	scripts/start-postgres.sh stop; \
 	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests"; exit 1; fi; exit $$status
 
 # Every benchmark in full (slow: 100,000 documents for the web, 1,000,000 records for linkage).

@@ -39,10 +39,17 @@ def register(app: typer.Typer) -> None:
 def init(
     path: Path = typer.Argument(..., help="Folder to create the archive in."),
     user: str = typer.Option("owner", help="Name of the first user (holds the first key slot)."),
+    database_url: str | None = typer.Option(
+        None,
+        envvar="ATTEST_DATABASE_URL",
+        help="PostgreSQL for a team server, e.g. postgresql+psycopg://user@host/db (no password: "
+        "use ATTEST_DATABASE_PASSWORD or ~/.pgpass). Default: an encrypted archive.db in PATH.",
+    ),
 ) -> None:
-    """Create a new encrypted archive at PATH."""
-    with Archive.create(path, passphrase(confirm=True), user=user) as archive:
-        console.print(f"Created encrypted archive at {archive.location} (user {archive.user}).")
+    """Create a new archive at PATH (encrypted embedded database, or a PostgreSQL one by URL)."""
+    with Archive.create(path, passphrase(confirm=True), user=user, database_url=database_url) as archive:
+        where = "PostgreSQL" if database_url else "encrypted"
+        console.print(f"Created {where} archive at {archive.location} (user {archive.user}).")
 
 
 def ingest(

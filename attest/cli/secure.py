@@ -148,6 +148,8 @@ def rekey(
             with resealing() as step:
                 count = accounts.rotate_field_keys(archive, progress=step)
             console.print(f"Field keys rotated; {count} protected values re-sealed.")
+            if archive.engine.dialect.name != "sqlite":
+                return  # a server database has no data key of ours to rotate
         accounts.rekey(archive)
     finally:
         archive.close()

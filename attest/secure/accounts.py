@@ -231,6 +231,11 @@ def rekey(archive: Archive, *, actor: User | None = None) -> None:
     """
     acting = actor or archive.current_user()
     require(acting, "admin")
+    if archive.engine.dialect.name != "sqlite":
+        raise UsageError(
+            "the data key encrypts only the embedded database; a PostgreSQL archive's rows are "
+            "protected by the server (use --fields to rotate the field keys)"
+        )
     path = _keyring_path(archive)
     keyring = _load_ring(archive)
     old_slots = [s.user for s in keyring.slots if s.version == 1]

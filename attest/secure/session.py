@@ -10,10 +10,10 @@ import base64
 import hashlib
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy import URL, Connection, Engine, text
+from sqlalchemy.exc import DatabaseError, DBAPIError
 
-from attest.archive.engine import make_engine, sqlcipher_url
+from attest.archive.engine import connect_url, make_engine, sqlcipher_url
 from attest.errors import NotAnArchive
 from attest.secure.audit import AuditLog
 from attest.secure.keys import (
@@ -200,6 +200,24 @@ def _check_opened(engine: Engine, keyring: Keyring, session: SessionKeys) -> Non
     except BaseException:
         engine.dispose()
         raise
+
+
+def open_server_engine(url: URL, keyring: Keyring, session: SessionKeys) -> Engine:
+    """An engine on a team server's database, after the same ring checks as the embedded one.
+
+    There is no data key to try: the server's own access control and disk
+    encryption stand where SQLCipher does, and the sealed originals and
+    protected fields still need the keys in the ring.
+    """
+    engine = make_engine(connect_url(url))
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1")).scalar_one()
+    except DBAPIError as exc:
+        engine.dispose()
+        raise NotAnArchive(f"cannot reach the archive's database {url!s} ({str(exc.orig).strip()})") from exc
+    _check_opened(engine, keyring, session)
+    return engine
 
 
 def finish_rotation(keyring: Keyring, keyring_path: Path) -> None:

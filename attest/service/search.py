@@ -17,6 +17,7 @@ from attest.archive import Archive
 from attest.archive.records import KIND_TABLES, table_for
 from attest.archive.search import (
     count_documents,
+    date_text,
     document_facets,
     fts_query,
     match_documents,
@@ -58,7 +59,7 @@ class SearchResult:
     next_offset: int | None
 
 
-def _where(query: SearchQuery) -> tuple[str, dict[str, Any]]:
+def _where(query: SearchQuery, dialect: str = "sqlite") -> tuple[str, dict[str, Any]]:
     """Extra SQL over documents ``d`` for the chosen facets, values bound, never interpolated."""
     clauses, params = [], {}
     if query.status:
@@ -81,10 +82,10 @@ def _where(query: SearchQuery) -> tuple[str, dict[str, Any]]:
             )
             params[key] = value
     if query.date_from:
-        clauses.append("coalesce(d.published, d.ingested_at) >= :date_from")
+        clauses.append(f"{date_text(dialect)} >= :date_from")
         params["date_from"] = query.date_from
     if query.date_to:
-        clauses.append("substr(coalesce(d.published, d.ingested_at), 1, 10) <= :date_to")
+        clauses.append(f"substr({date_text(dialect)}, 1, 10) <= :date_to")
         params["date_to"] = query.date_to
     return "".join(f" AND {c}" for c in clauses), params
 
@@ -98,7 +99,7 @@ def search(archive: Archive, user: User, query: SearchQuery) -> SearchResult:
     limit = max(1, min(query.limit, 100))
     offset = max(0, query.offset)
     match = fts_query(query.q)
-    where, params = _where(query)
+    where, params = _where(query, archive.engine.dialect.name)
     want_docs = not query.types or "document" in query.types
     record_kinds = [t for t in query.types if t != "document"] or (
         list(KIND_TABLES) if not query.types else []

@@ -11,6 +11,10 @@ confirmed from (provenance first); ``review_decisions`` is the append-only
 history of what a reviewer did to each proposal. Two FTS5 tables serve search:
 ``documents_fts`` is external-content over ``documents`` kept in sync by
 triggers; ``records_fts`` is written by the review service.
+
+On PostgreSQL the same search is a GIN index over ``to_tsvector`` of the
+document's title and text (an expression index: nothing to keep in sync) and
+a plain ``records_fts`` table with a GIN expression index, written the same way.
 """
 
 import sqlalchemy as sa
@@ -126,6 +130,9 @@ def upgrade() -> None:
     if bind.dialect.name == "sqlite":
         for statement in _SQLITE_FTS:
             op.execute(statement)
+    elif bind.dialect.name == "postgresql":
+        for statement in _POSTGRES_FTS:
+            op.execute(statement)
 
 
 _SQLITE_FTS = [
@@ -146,12 +153,26 @@ _SQLITE_FTS = [
 ]
 
 
+# The expressions must stay exactly those in attest/archive/search.py, or the planner skips the index.
+_POSTGRES_FTS = [
+    "CREATE INDEX ix_documents_fts ON documents "
+    "USING gin (to_tsvector('simple', coalesce(title, '') || ' ' || clean_text))",
+    "CREATE TABLE records_fts (kind VARCHAR(32) NOT NULL, record_id INTEGER NOT NULL, "
+    "name TEXT NOT NULL, body TEXT NOT NULL)",
+    "CREATE INDEX ix_records_fts_record ON records_fts (kind, record_id)",
+    "CREATE INDEX ix_records_fts ON records_fts USING gin (to_tsvector('simple', name || ' ' || body))",
+]
+
+
 def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         for trigger in ("documents_fts_ai", "documents_fts_ad", "documents_fts_au"):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         op.execute("DROP TABLE IF EXISTS documents_fts")
+        op.execute("DROP TABLE IF EXISTS records_fts")
+    elif bind.dialect.name == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_documents_fts")
         op.execute("DROP TABLE IF EXISTS records_fts")
     for index, table in [
         ("ix_proposals_facets", "proposals"),
