@@ -332,7 +332,7 @@ def _pending(conn: Connection, proposal_id: int) -> dict[str, Any]:
     return p
 
 
-_EDITABLE = {
+EDITABLE = {
     "person": {"name", "role", "aliases"},
     "organization": {"name"},
     "place": {"name", "kind"},
@@ -348,11 +348,11 @@ def _edited(p: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     """The proposal's data with the reviewer's changes applied and checked."""
     data = p["data"]
     data = dict(data) if isinstance(data, dict) else {"name": data or p["text"]}
-    unknown = set(changes) - _EDITABLE[p["kind"]]
+    unknown = set(changes) - EDITABLE[p["kind"]]
     if unknown:
         raise InvalidEdit(
             f"cannot edit {', '.join(sorted(unknown))} of a {p['kind']} "
-            f"(editable: {', '.join(sorted(_EDITABLE[p['kind']]))})"
+            f"(editable: {', '.join(sorted(EDITABLE[p['kind']]))})"
         )
     for key, value in changes.items():
         if isinstance(value, str):

@@ -162,7 +162,7 @@ def document(request: Request, doc_id: PathId, user: UserDep, state: StateDep) -
         user,
         view=view,
         doc=view["document"],
-        editable=review._EDITABLE,
+        editable=review.EDITABLE,
         vocab=review.VOCABULARIES,
         levels=CONFIDENTIALITY,
         name_of=review.proposal_name,
