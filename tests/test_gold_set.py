@@ -1,8 +1,8 @@
 """Checks that the hand-annotated gold sets keep to CONVENTIONS.md.
 
-Three sets are checked the same way: the development set in eval/gold/ and the
-two held-out sets in eval/heldout/ and eval/heldout2/, which the extraction
-rules were never developed against.
+Four sets are checked the same way: the development set in eval/gold/ and the
+three held-out sets in eval/heldout/, eval/heldout2/ and eval/heldout3/, which
+the extraction rules were never developed against.
 
 The gold files are written by hand, so the mistakes they invite are typing
 mistakes: a quote_start that no longer matches the text after an edit, a role
@@ -22,7 +22,7 @@ from attest.model.vocabularies import terms
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "eval"
 # folder name -> the least number of reports the set must hold
-GOLD_SETS = {"gold": 12, "heldout": 7, "heldout2": 7}
+GOLD_SETS = {"gold": 12, "heldout": 7, "heldout2": 7, "heldout3": 6}
 
 FIELDS = {
     "url",
