@@ -68,7 +68,16 @@ def _currency(m: re.Match[str], text: str) -> str:
             code = m.group(group).upper()
             return aliases.get(code, code)
     if m.group("word"):
-        return spec["words"][m.group("word").lower()]
+        word = m.group("word").lower()
+        by_country = spec.get("word_countries", {}).get(word)
+        if by_country:
+            counts = {iso: 0 for iso in by_country.values()}
+            for name, iso in by_country.items():
+                counts[iso] += len(re.findall(rf"\b{re.escape(name)}\b", text))
+            best = max(counts, key=lambda k: counts[k])
+            if counts[best]:
+                return best
+        return spec["words"][word]
     symbol = m.group("sym")
     for s, iso in spec["symbols"].items():
         if s.lower() == symbol.lower():
@@ -81,6 +90,7 @@ def _currency(m: re.Match[str], text: str) -> str:
 def find_amounts(text: str) -> list[Amount]:
     """Every money amount in ``text``, in order."""
     scales = vocab.load("currencies")["scales"]
+    factors = vocab.load("currencies").get("word_factors", {})
     out = []
     for m in _pattern().finditer(text):
         num = m.group("num") or m.group("num2") or m.group("num3")
@@ -88,5 +98,52 @@ def find_amounts(text: str) -> list[Amount]:
         value = float(num.replace(",", ""))
         if scale:
             value *= scales[scale.lower()]
-        out.append(Amount(m.group(0), value, _currency(m, text), m.start(), m.end()))
+        if m.group("word"):
+            value *= factors.get(m.group("word").lower(), 1)
+        currency = _currency(m, text)
+        low = _range_low(text, m.start())
+        if low is not None:  # "between 5,000 and 10,000 yuan": the lower bound too
+            lnum, lscale = low.group("num"), low.group("scale")
+            lscale = lscale or scale  # "from 3 to 5 million rubles": 3 million
+            lvalue = float(lnum.replace(",", "")) * (scales[lscale.lower()] if lscale else 1)
+            if m.group("word"):
+                lvalue *= factors.get(m.group("word").lower(), 1)
+            out.append(Amount(low.group(0).strip(), lvalue, currency, low.start(), low.end()))
+        out.append(Amount(m.group(0), value, currency, m.start(), m.end()))
     return out
+
+
+@lru_cache(maxsize=1)
+def _range_pattern() -> re.Pattern[str]:
+    scales = "|".join(re.escape(s) for s in sorted(vocab.load("currencies")["scales"],
+                                                   key=len, reverse=True))
+    return re.compile(rf"(?:\bbetween|\bfrom)\s(?P<num>{_NUMBER})(?:\s?(?P<scale>{scales})\b)?"
+                      rf"(?P<sep>\s(?:and|to)\s)$", re.IGNORECASE)
+
+
+def _range_low(text: str, end: int) -> re.Match[str] | None:
+    """The lower bound of a range whose upper bound carries the currency:
+    "between 5,000 and 10,000 yuan", "from 2 to 3 million rubles". The match
+    spans the preposition; its ``num`` group is the number."""
+    m = _range_pattern().search(text, max(0, end - 40), end)
+    if m is None:
+        return None
+    return _Low(m)
+
+
+class _Low:
+    """The lower bound's number, scale and span (without the preposition and "and")."""
+
+    def __init__(self, m: re.Match[str]):
+        self._m = m
+
+    def group(self, name: str | int) -> str:
+        if name == 0:
+            return self._m.group("num") + (f" {self._m.group('scale')}" if self._m.group("scale") else "")
+        return self._m.group(name)
+
+    def start(self) -> int:
+        return self._m.start("num")
+
+    def end(self) -> int:
+        return self._m.end("scale") if self._m.group("scale") else self._m.end("num")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -214,6 +215,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
     out = _add_header_persons(doc, out)
     out = _add_named_organizations(doc, out)
     out = _add_agencies(doc, out)
+    out = _add_numbered_facilities(doc, out)
     out.extend(_places_inside_facilities(doc, out))
     out.sort(key=lambda m: m.start)
     return out
@@ -336,6 +338,45 @@ def _add_agencies(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         if place is not None:
             drop.add(id(place))
     return [m for m in out if id(m) not in drop]
+
+
+@lru_cache(maxsize=1)
+def _numbered_pattern() -> re.Pattern[str]:
+    spec = vocab.load("facilities")["numbered"]
+    acr = "|".join(sorted(spec["acronyms"], key=len, reverse=True))
+    heads = "|".join(sorted(spec["numbered_heads"], key=len, reverse=True))
+    return re.compile(
+        rf"\b(?:{acr})-?\d{{1,3}}\b"
+        rf"|\b(?:[A-Z][\w'-]*\s){{0,3}}(?:{heads})\s(?:(?:No\.?|Number|#)\s?\d{{1,4}}|\d{{1,3}})\b"
+        rf"(?![,.]?\d)")
+
+
+def _add_numbered_facilities(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Facilities named by a number: "SIZO-1", "Penal Colony No. 3", "Factory 2".
+    The parser splits these; a pattern on the text finds them whole."""
+    text = text_of(doc)
+    heads = {w.lower() for w in vocab.load("facilities")["heads"]}
+    out = list(mentions)
+    for m in _numbered_pattern().finditer(text):
+        lo, hi = m.start(), m.end()
+        first = text[lo:hi].split(" ", 1)[0]
+        if first in ("The", "A", "An", "In", "At", "To", "From", "Of") and " " in text[lo:hi]:
+            lo += len(first) + 1
+        span = doc.char_span(lo, hi, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        j = span.start
+        if j > 0 and doc[j - 1].lemma_.lower() in heads and doc[j - 1].is_lower:
+            j -= 1  # "the pre-trial detention centre SIZO-1": the whole phrase
+            while j > 0 and (doc[j - 1].pos_ in ("NOUN", "ADJ") or doc[j - 1].text == "-"):
+                j -= 1
+            span, lo = doc[j:span.end], doc[j].idx
+        if any(x.kind == "person" and x.start < span.end_char and x.end > span.start_char
+               for x in out):
+            continue
+        out = [x for x in out if x.end <= span.start_char or x.start >= span.end_char]
+        out.append(Mention("facility", text[lo:hi], lo, hi, span.start, span.end))
+    return out
 
 
 def _places_inside_facilities(doc: Doc, mentions: list[Mention]) -> list[Mention]:

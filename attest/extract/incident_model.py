@@ -101,3 +101,4 @@ class FinderState:
     narrator: str | None
     case: cases.CaseFields | None
     light_verbs: frozenset[str]
+    particles: dict[str, frozenset[str]]

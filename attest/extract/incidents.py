@@ -66,6 +66,8 @@ class _Finder(TriggerRules, VictimRules, SiteRules):
         self.last_site: Site | None = None
         self.paras = [s for s, _ in paragraphs(text_of(doc))]
         self.verbs, self.nouns = vocab.trigger_index()
+        self.particles = {lemma: frozenset(ps) for t in vocab.load("violations")["types"].values()
+                          for lemma, ps in (t.get("needs_particle") or {}).items()}
         self.types = vocab.violation_types()
         fac = vocab.load("facilities")
         self.fac_heads = {w.lower() for w in fac["heads"]}
@@ -140,6 +142,20 @@ class _Finder(TriggerRules, VictimRules, SiteRules):
         typ = phrase[0] if phrase else self.trigger_type(verb)
         return typ in ("trial", "fine_or_extortion")
 
+    def _court_site(self, tok: Token) -> list[Site]:
+        """The court that is the subject or agent of a verdict is where the trial was."""
+        heads = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        heads += [o for c in tok.children if c.dep_ == "agent" for o in c.children
+                  if o.dep_ == "pobj"]
+        for h in heads:
+            m = self.tok_mention.get(h.i)
+            if (m is not None and m.entity is not None and m.kind in ("organization", "facility")
+                    and _court(m.entity.name)):
+                name = m.entity.name
+                return [Site(self.place_in(name), None, name, "court",
+                             set(range(m.tok_start, m.tok_end)))]
+        return []
+
     def _header_defendants(self) -> list[Victim]:
         """An act a case summary's header names without a victim is the defendants'."""
         assert self.case is not None
@@ -185,6 +201,8 @@ class _Finder(TriggerRules, VictimRules, SiteRules):
             sites = self.sites(local)
             if self.types[typ].property_act and not any(x.facility for x in sites):
                 sites = self._property_site(tok, sites)
+            if typ in ("trial", "fine_or_extortion") and not any(x.facility for x in sites):
+                sites = self._court_site(tok) + sites  # "The X District Court sentenced the six"
             date, duration = self.date_and_duration(tok, local)
             sent = sentence_of(tok)
             inc = Incident(typ, sent.start_char, sent.end_char, tok.text, date=date,
@@ -213,6 +231,11 @@ def _same(a: str | None, b: str | None) -> bool:
 
 def _compatible(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a.lower() == b.lower()
+
+
+def _court_fills(old: Incident, new: Incident) -> bool:
+    """A verdict's court names where an earlier mention of the same trial took place."""
+    return old.facility is None and new.facility_kind == "court" and old.type == "trial"
 
 
 def find_incidents(doc: Doc, mentions: list[Mention], amounts: list[Amount]) -> Found:
@@ -290,9 +313,11 @@ def find_incidents(doc: Doc, mentions: list[Mention], amounts: list[Amount]) -> 
         else:
             target = next((i for i in reversed(same) if keys & {v.key for v in i.victims}
                            and _compatible(i.facility, inc.facility)
-                           and _compatible(i.place, inc.place)
+                           and (_compatible(i.place, inc.place) or _court_fills(i, inc))
                            and not (cand.transfer and inc.facility and not i.facility)), None)
         if target is not None:
+            if _court_fills(target, inc):  # the headline's "sentenced in Dalian", the body's court
+                target.place = inc.place or target.place
             target.place = target.place or inc.place
             target.facility = target.facility or inc.facility
             target.facility_kind = target.facility_kind or inc.facility_kind
@@ -316,6 +341,10 @@ def find_incidents(doc: Doc, mentions: list[Mention], amounts: list[Amount]) -> 
     groups = [g for g in finder.groups if g.key in used]
     facilities = _facilities(incidents, mentions, finder)
     facilities += finder.other_facilities({f.name.lower() for f in facilities}, incidents)
+    # "pre-trial detention centre SIZO-1" already names "SIZO-1"
+    facilities = [f for f in facilities if not any(
+        g is not f and len(g.name) > len(f.name) and g.name.endswith(" " + f.name)
+        for g in facilities)]
     return Found(incidents, groups, facilities)
 
 
@@ -346,7 +375,7 @@ def _facilities(incidents: list[Incident], mentions: list[Mention],
             place = next((p.text for p in mentions if p.kind == "place"
                           and m.start <= p.start < m.end), None)
             e = m.entity
-            e.label = e.label or "other"
+            e.label = e.label or finder._facility_kind(e.name)
             e.info = {**e.info, "place": e.info.get("place") or place}
             out[key] = e
     return list(out.values())

@@ -56,8 +56,17 @@ class TriggerRules(FinderState):
             vt = self.types[typ]
             passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or (
                 tok.dep_ == "conj" and any(c.dep_ == "nsubjpass" for c in tok.head.children))
+            particles = self.particles.get(lemma)
+            if particles and not any(c.dep_ in ("prt", "advmod") and c.lower_ in particles
+                                     for c in tok.children):
+                return None  # "picked up by police"; not "picked for the team"
             if lemma in vt.passive_only and not passive:
                 if not self._has_destination(tok) and not self._removal(tok):
+                    return None
+            if lemma in vocab.words("violations", "types.other.verbs_need_property"):
+                homes = vocab.words("facilities", "property")
+                objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+                if not any(o.lemma_.lower() in homes for o in objs):
                     return None
             if lemma == "force":
                 if tok.dep_ == "amod":
