@@ -179,3 +179,20 @@ def test_labels_teasers_and_appeals_are_noise(line: str) -> None:
 )
 def test_datelines_and_quotes_are_text(line: str) -> None:
     assert noise_rule(line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read more of the Courier's reporting on Tibet",
+        "Related reports: Two pastors fined in Xiamen | Elder detained in Chengdu",
+        "WORLD | RELIGION",
+        "Pray for the detained believers — join our weekly prayer call",
+    ],
+)
+def test_more_teasers_and_labels_are_noise(line: str) -> None:
+    assert noise_rule(line) is not None
+
+
+def test_sentence_starting_with_read_more_is_text() -> None:
+    assert noise_rule("Read more than twenty pages of the verdict, his lawyer said the charges were vague.") is None
