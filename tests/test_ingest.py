@@ -195,4 +195,5 @@ def test_more_teasers_and_labels_are_noise(line: str) -> None:
 
 
 def test_sentence_starting_with_read_more_is_text() -> None:
-    assert noise_rule("Read more than twenty pages of the verdict, his lawyer said the charges were vague.") is None
+    line = "Read more than twenty pages of the verdict, his lawyer said the charges were vague."
+    assert noise_rule(line) is None

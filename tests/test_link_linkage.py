@@ -13,6 +13,7 @@ from attest.link.linkage import (
     correct_u_for_matches,
     explain_pair,
     link_persons,
+    name_frequencies,
     normalise_ethnicity,
     normalise_sex,
     prepare,
@@ -65,6 +66,24 @@ def test_settings_use_optional_columns_only_when_present() -> None:
     large = build_settings(["name_latin"], large=True)
     assert all("birth_year" in r or "place_key" in r
                for r in large["blocking_rules_to_generate_predictions"])
+
+
+def test_name_frequencies_count_people_not_records() -> None:
+    # "a": one person named in three lists; "b": three namesakes born in different years.
+    frame = pd.DataFrame({
+        "name_sk": ["a", "a", "a", "b", "b", "b", "c"],
+        "birth_year": pd.array([1970, 1970, None, 1960, 1975, 1990, 1980], dtype="Int64"),
+    })
+    tf = dict(zip(*name_frequencies(frame, "name_sk").to_numpy().T, strict=True))
+    assert tf["c"] < tf["a"] < tf["b"]  # repeat records of one person count less than namesakes
+    assert tf["c"] / tf["b"] == pytest.approx(0.3 / 2)  # sole bearer vs two other bearers
+    # Only large inputs adjust the name by its frequency; small ones keep the average name.
+    def tf_levels(settings: dict) -> list:
+        levels = settings["comparisons"][0]["comparison_levels"]
+        return [lv for lv in levels if lv.get("tf_adjustment_column")]
+    assert not tf_levels(build_settings(["name_latin"]))
+    assert [lv["tf_adjustment_column"] for lv in tf_levels(build_settings(["name_latin"], large=True))] == [
+        "name_latin", "name_sk", "name_sk"]
 
 
 def test_u_correction_takes_matches_out_of_random_pairs() -> None:

@@ -216,7 +216,7 @@ def _levels(column: str, levels: list[tuple[str, str]], *, tf: str | None = None
 
 def _name_comparison(cross_script: bool, use_tf: bool = False) -> dict[str, Any]:
     levels = [("l.name_latin = r.name_latin", "same reading")]
-    tf_levels = [0]
+    tf_levels = [0]  # levels whose Bayes factor follows the name's frequency (use_tf)
     if cross_script:
         levels += [
             ("l.name_sk = r.name_sk AND jaro_winkler_similarity(l.name_latin, r.name_latin) >= 0.8",
@@ -226,7 +226,7 @@ def _name_comparison(cross_script: bool, use_tf: bool = False) -> dict[str, Any]
              "same skeleton in another reading"),
             ("l.name_sk_loose = r.name_sk_loose", "same skeleton ignoring h/kh/x"),
         ]
-        tf_levels += [1, 2, 3]
+        tf_levels += [1, 2]
     close = "jaro_winkler_similarity(l.{0}, r.{1}) >= 0.88"
     both_parts_close = (
         f"({close.format('lat_a', 'lat_a')} AND {close.format('lat_b', 'lat_b')}) OR "
@@ -244,6 +244,9 @@ def _name_comparison(cross_script: bool, use_tf: bool = False) -> dict[str, Any]
         level = comparison["comparison_levels"][i + 1]
         level["tf_adjustment_column"] = "name_latin" if i == 0 else "name_sk"
         level["tf_adjustment_weight"] = 1.0
+        # Bayes factor m(level) / frequency of the value: Splink would otherwise scale by u of
+        # the "l.name_sk = r.name_sk" level, which (after the levels above it) is tiny.
+        level["disable_tf_exact_match_detection"] = i > 0
     comparison["output_column_name"] = "name"
     return comparison
 
@@ -255,7 +258,7 @@ def build_settings(columns: Iterable[str], *, cross_script: bool = True,
     ``dialect`` ("duckdb" or "spark") picks the names of the similarity functions.
     """
     cols = set(columns)
-    comparisons: list[dict[str, Any]] = [_name_comparison(cross_script)]
+    comparisons: list[dict[str, Any]] = [_name_comparison(cross_script, use_tf=large and cross_script)]
     # One comparison for birth: a date and the year drawn from it are one fact,
     # and counting both would double the evidence.
     birth: list[tuple[str, str]] = []
@@ -331,6 +334,41 @@ def blocking_rules(cols: set[str], *, large: bool = False) -> list[str]:
     if "postcode" in cols:
         rules.append("l.postcode = r.postcode")
     return rules
+
+
+#: Frequency of a name borne by one person only, in people (see name_frequencies).
+SOLE_BEARER = 0.3
+
+
+def name_frequencies(frame: pd.DataFrame, column: str, sole: float = SOLE_BEARER) -> pd.DataFrame:
+    """Term-frequency table for a name key, counted over people rather than records.
+
+    A name's record count counts its bearer's repeat records (a person named in three
+    lists), so it cannot tell one person from three namesakes. People bearing a key are
+    estimated as the distinct birth years among its records, or its records divided by
+    the records per (key, birth year) overall, whichever is larger (a common name has more
+    bearers than there are years). The value is the chance that a record of *another*
+    person bears the key: (people - 1) / all people, with ``sole`` in place of 0 for a key
+    with one bearer (the list may not name the other bearers: an assumption, not measured).
+    """
+    f = frame[[column, "birth_year"]].dropna(subset=[column])
+    records = f.groupby(column).size()
+    if records.empty:
+        return pd.DataFrame({column: [], f"tf_{column}": []})
+    years = (f.dropna(subset=["birth_year"]).drop_duplicates().groupby(column).size()
+             .reindex(records.index).fillna(1))
+    per_person = len(f) / years.sum()
+    people = pd.concat([years, records / per_person], axis=1).max(axis=1)
+    tf = (people - 1).clip(lower=sole) / people.sum()
+    return pd.DataFrame({column: tf.index, f"tf_{column}": tf.to_numpy()})
+
+
+def _register_name_frequencies(linker: Any, frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
+    columns = {level["tf_adjustment_column"] for level in settings["comparisons"][0]["comparison_levels"]
+               if level.get("tf_adjustment_column")}
+    for column in sorted(columns):
+        linker.table_management.register_term_frequency_lookup(
+            name_frequencies(frame, column), column, overwrite=True)
 
 
 # --------------------------------------------------------------------------- linking
@@ -429,9 +467,11 @@ def link_persons(
     trained = train_model(frame, settings, db_api=db_api, max_pairs=max_pairs)
     labelled = {tuple(sorted((str(a), str(b)))): bool(same) for a, b, same in labels or ()}
     linker = Linker(frame, trained, db_api=db_api, set_up_basic_logging=False)
+    _register_name_frequencies(linker, frame, trained)
     if sum(labelled.values()) >= MIN_LABELS:
         trained = _m_from_labels(linker, labelled)
         linker = Linker(frame, trained, db_api=db_api, set_up_basic_logging=False)
+        _register_name_frequencies(linker, frame, trained)
     timings["train"] = time.perf_counter() - step
     step = time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=keep_above)
@@ -529,7 +569,13 @@ def train_model(frame: pd.DataFrame, settings: dict[str, Any], *, db_api: Any = 
         deterministic.append("l.name_latin = r.name_latin AND l.birth_date = r.birth_date")
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.5)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    em_rules = ["l.name_sk = r.name_sk"]
+    # Other fields are trained in name blocks. In a wide name space a common name's block
+    # is mostly namesakes, and EM then takes "same name" for "same person" (at 300,000
+    # records m(same birth year) fell to 0.23): on large inputs only rare names train.
+    if "name_sk_rare" in frame.columns:
+        em_rules = ["l.name_sk_rare = r.name_sk_rare AND l.name_sk = r.name_sk"]
+    else:
+        em_rules = ["l.name_sk = r.name_sk"]
     if "birth_date" in frame.columns:
         em_rules.append("l.birth_date = r.birth_date")
     else:
