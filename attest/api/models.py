@@ -8,31 +8,16 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from attest.archive.records import KIND_TABLES
+
 # SQLite hands timestamps back without their zone; they were written in UTC.
 UtcDateTime = Annotated[datetime, AfterValidator(lambda d: d if d.tzinfo else d.replace(tzinfo=UTC))]
 
 
-class Kind(StrEnum):
-    person = "person"
-    organization = "organization"
-    place = "place"
-    facility = "facility"
-    group = "group"
-    incident = "incident"
-    claim = "claim"
-    amount = "amount"
-
-
-class SearchType(StrEnum):
-    document = "document"
-    person = "person"
-    organization = "organization"
-    place = "place"
-    facility = "facility"
-    group = "group"
-    incident = "incident"
-    claim = "claim"
-    amount = "amount"
+# Record kinds come from the archive's own table map, so a new kind appears in
+# the API (and its OpenAPI description) without a second list to keep in step.
+Kind = StrEnum("Kind", {k: k for k in KIND_TABLES})
+SearchType = StrEnum("SearchType", {"document": "document", **{k: k for k in KIND_TABLES}})
 
 
 class DocStatus(StrEnum):

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 from attest.archive import Archive
 from attest.cli.context import CliState, open_archive, passphrase
-from attest.cli.render import console, err_console, print_json, short, table
+from attest.cli.render import console, err_console, print_json, progress_bar, short, table
 from attest.ingest.pipeline import FileResult, expand_paths
 from attest.service.ingest import ingest_paths
 from attest.service.summary import ENTITY_KINDS, proposal_overview
@@ -60,23 +59,18 @@ def ingest(
     """Ingest report files: originals kept and hashed, text cleaned, proposals extracted."""
     state: CliState = ctx.obj
     with open_archive(ctx) as archive:
-        total = sum(1 for _ in expand_paths(paths))
-        if total >= PROGRESS_MIN_FILES and not state.as_json:
-            with Progress(
-                TextColumn("[bold]Ingesting"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=err_console,
-            ) as bar:
-                task = bar.add_task("ingest", total=total)
+        files = list(expand_paths(paths))  # walk the folders once
+        if len(files) >= PROGRESS_MIN_FILES and not state.as_json:
+            with progress_bar("Ingesting", len(files)) as step:
+                done: list[FileResult] = []
 
-                def step(_result: FileResult) -> None:
-                    bar.advance(task)
+                def advance(result: FileResult) -> None:
+                    done.append(result)
+                    step(len(done))
 
-                report = ingest_paths(archive, paths, progress=step, processes=processes or None)
+                report = ingest_paths(archive, files, progress=advance, processes=processes or None)
         else:
-            report = ingest_paths(archive, paths, processes=processes or None)
+            report = ingest_paths(archive, files, processes=processes or None)
     if state.as_json:
         print_json([r.__dict__ for r in report.results])
     else:

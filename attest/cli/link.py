@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from attest.cli.context import CliState, open_archive
-from attest.cli.render import console, print_json, short, table
+from attest.cli.render import console, err_console, print_json, short, table
 from attest.link.match import NameMatch, match_names
 from attest.service import linkage
 
@@ -148,7 +148,8 @@ def link_run(ctx: typer.Context) -> None:
         return
     state: CliState = ctx.obj
     with open_archive(ctx) as archive:
-        run = linkage.run_linkage(archive, archive.current_user())
+        with err_console.status("Linking person records (Splink on DuckDB)…"):
+            run = linkage.run_linkage(archive, archive.current_user())
     if state.as_json:
         print_json(run.__dict__)
         return

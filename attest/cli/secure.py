@@ -6,15 +6,14 @@ import base64
 import csv
 import json
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from attest.cli.context import CliState, open_archive, passphrase
-from attest.cli.render import console, err_console, print_json, short, table
+from attest.cli.render import console, err_console, print_json, progress_bar, short, table
 from attest.errors import UsageError
 from attest.secure import accounts
 from attest.secure.anchor import archive_public_key, check_anchor, fingerprint, load_anchor, write_anchor
@@ -47,23 +46,9 @@ def new_passphrase(label: str) -> str:
         raise UsageError("no new passphrase given (set ATTEST_NEW_PASSPHRASE or type it)") from exc
 
 
-@contextmanager
-def resealing() -> Iterator[Callable[[int, int], None]]:
+def resealing() -> AbstractContextManager[Callable[..., None]]:
     """A progress bar on stderr for re-sealing protected values (a rotation may touch many)."""
-    with Progress(
-        TextColumn("[bold]Re-sealing protected values"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("reseal", total=None)
-
-        def step(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield step
+    return progress_bar("Re-sealing protected values")
 
 
 # -- users ---------------------------------------------------------------------
@@ -160,7 +145,8 @@ def verify(ctx: typer.Context) -> None:
     """Re-hash every original and compare with the SHA-256 recorded at ingest."""
     state: CliState = ctx.obj
     with open_archive(ctx) as archive:
-        report = verify_originals(archive)
+        with progress_bar("Re-hashing originals", archive.documents.count()) as step:
+            report = verify_originals(archive, progress=step)
     if state.as_json:
         print_json({"checked": report.checked, "problems": [p.__dict__ for p in report.problems]})
     else:

@@ -10,9 +10,9 @@ import pytest
 from attest.archive import Archive
 from attest.service import linkage
 from tests.conftest import PASSPHRASE
-from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, running
+from tests.e2e.browsing import login, shot
+from tests.e2e.server import CHROMIUM, running
 from tests.e2e.support import add_users
-from tests.e2e.test_workbench import login, shot
 
 pytestmark = [
     pytest.mark.e2e,
@@ -32,15 +32,6 @@ def served(tmp_path: Path) -> Iterator[tuple[Archive, str]]:
         linkage.import_list(archive, ana, LISTS / "relatives_list_b.csv")
         with running(archive) as url:
             yield archive, url
-
-
-@pytest.fixture
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def test_run_linkage_and_judge_a_pair_by_key(served: tuple[Archive, str], browser) -> None:  # noqa: ANN001

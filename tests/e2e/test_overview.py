@@ -21,9 +21,9 @@ from attest.archive.schema import documents
 from attest.model.proposal import Proposal
 from attest.service import review
 from tests.conftest import PASSPHRASE
+from tests.e2e.browsing import login, shot
 from tests.e2e.server import CHROMIUM, running
 from tests.e2e.support import add_document, add_users, proposal_ids, span
-from tests.e2e.test_workbench import browser, login, shot  # noqa: F401 - browser is a fixture
 
 pytestmark = [
     pytest.mark.e2e,

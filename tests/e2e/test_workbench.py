@@ -8,9 +8,7 @@ main pages land in docs/screenshots/ for docs/web.md.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,9 +16,10 @@ import pytest
 
 from attest.archive import Archive
 from attest.service import review
-from tests.conftest import PASSPHRASE, ROOT, SAMPLES, SEED_TEXT
-from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, running
-from tests.e2e.support import PASSWORDS, add_document, add_users
+from tests.conftest import PASSPHRASE, SAMPLES, SEED_TEXT
+from tests.e2e.browsing import login, shot
+from tests.e2e.server import CHROMIUM, running
+from tests.e2e.support import add_document, add_users
 
 pytestmark = [
     pytest.mark.e2e,
@@ -28,7 +27,6 @@ pytestmark = [
         not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is absent (scripts/install-browser.sh)"
     ),
 ]
-SHOTS = ROOT / "docs" / "screenshots"
 SAMPLE = SAMPLES / "testimony_relative.txt"
 SECRET_NOTE = "Family asked that his address never be published"
 
@@ -39,32 +37,6 @@ def served(tmp_path: Path) -> Iterator[tuple[Archive, str]]:
         add_users(archive)
         with running(archive) as url:
             yield archive, url
-
-
-@pytest.fixture
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
-
-
-def login(page, url: str, name: str) -> None:  # noqa: ANN001
-    page.goto(f"{url}/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORDS[name])
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{url}/inbox")
-
-
-def shot(page, name: str) -> None:  # noqa: ANN001
-    """Screenshot a page: into docs/screenshots with ATTEST_SCREENSHOTS=1, else a temp folder."""
-    keep = os.environ.get("ATTEST_SCREENSHOTS") == "1"
-    folder = SHOTS if keep else Path(tempfile.gettempdir()) / "attest-shots"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
-    assert (folder / f"{name}.png").stat().st_size > 1000
 
 
 def card(page, kind: str, status: str = "proposed"):  # noqa: ANN001, ANN201
